@@ -1,0 +1,310 @@
+#include "message_socket.h"
+
+#include "stage.h"
+
+#include <QLoggingCategory>
+#include <QWebSocket>
+
+Q_LOGGING_CATEGORY(lcProtocol, "tandem.protocol")
+
+namespace tandem::protocol {
+
+namespace {
+constexpr int kDefaultKeepaliveMs = 20'000; // tunnels close sockets idle for ~100 s
+constexpr int kDefaultHandshakeMs = 15'000;
+constexpr int kSilentIntervalsBeforeTimeout = 4;
+
+ConnectionError fromPeerError(ErrorCode code)
+{
+    switch (code) {
+    case ErrorCode::AuthFailed: return ConnectionError::WrongSecret;
+    case ErrorCode::IncompatibleVersion: return ConnectionError::IncompatibleVersion;
+    default: return ConnectionError::PeerError;
+    }
+}
+
+ConnectionError fromLocalError(ErrorCode code)
+{
+    switch (code) {
+    case ErrorCode::AuthFailed: return ConnectionError::PeerUnauthenticated;
+    case ErrorCode::IncompatibleVersion: return ConnectionError::IncompatibleVersion;
+    case ErrorCode::MalformedMessage: return ConnectionError::Malformed;
+    case ErrorCode::UnexpectedMessage: return ConnectionError::Unexpected;
+    default: return ConnectionError::PeerError;
+    }
+}
+} // namespace
+
+const char *connectionErrorName(ConnectionError error)
+{
+    switch (error) {
+    case ConnectionError::None: return "none";
+    case ConnectionError::Refused: return "refused";
+    case ConnectionError::WrongSecret: return "wrong secret";
+    case ConnectionError::PeerUnauthenticated: return "peer unauthenticated";
+    case ConnectionError::IncompatibleVersion: return "incompatible version";
+    case ConnectionError::Malformed: return "malformed message";
+    case ConnectionError::Unexpected: return "unexpected message";
+    case ConnectionError::PeerError: return "peer error";
+    case ConnectionError::Timeout: return "timeout";
+    case ConnectionError::Dropped: return "dropped";
+    }
+    return "unknown";
+}
+
+MessageSocket::MessageSocket(Role self, QByteArray secret, Limits limits, QObject *parent)
+    : QObject(parent), m_self(self), m_limits(limits), m_handshake(self, std::move(secret)), m_assembler(limits)
+{
+    m_handshakeTimer.setSingleShot(true);
+    m_handshakeTimer.setInterval(kDefaultHandshakeMs);
+    connect(&m_handshakeTimer, &QTimer::timeout, this, [this] {
+        send(Error{ErrorCode::AuthFailed, QStringLiteral("handshake not completed within %1 s").arg(m_handshakeTimer.interval() / 1000)});
+        finish(ConnectionError::Timeout, QStringLiteral("the peer did not complete the handshake in time"));
+    });
+    m_keepalive.setInterval(kDefaultKeepaliveMs);
+    connect(&m_keepalive, &QTimer::timeout, this, [this] {
+        const qint64 silentNs = monotonicNs() - m_lastHeardNs;
+        if (silentNs > qint64(kSilentIntervalsBeforeTimeout) * m_keepalive.interval() * 1'000'000) {
+            finish(ConnectionError::Timeout, QStringLiteral("no answer from the peer for %1 s").arg(silentNs / 1'000'000'000));
+            if (m_socket)
+                m_socket->abort();
+            return;
+        }
+        ping();
+    });
+}
+
+MessageSocket::~MessageSocket()
+{
+    if (m_socket) {
+        m_socket->disconnect(this);
+        m_socket->abort();
+    }
+}
+
+void MessageSocket::open(const QUrl &url)
+{
+    auto *socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
+    attach(socket);
+    m_state = State::Opening;
+    socket->open(url);
+}
+
+void MessageSocket::attach(QWebSocket *socket)
+{
+    m_socket = socket;
+    socket->setParent(this);
+    // QtWebSockets accepts ~2 GiB by default; a peer must not be able to make us buffer that.
+    socket->setMaxAllowedIncomingFrameSize(quint64(m_limits.maxFrameBytes) + 1024);
+    socket->setMaxAllowedIncomingMessageSize(quint64(m_limits.maxFrameBytes) + 1024);
+    socket->setOutgoingFrameSize(quint64(qMin<qint64>(m_limits.maxFrameBytes, 512 * 1024)));
+
+    connect(socket, &QWebSocket::connected, this, &MessageSocket::startHandshake);
+    connect(socket, &QWebSocket::binaryMessageReceived, this, &MessageSocket::onBinaryMessage);
+    connect(socket, &QWebSocket::textMessageReceived, this, [this](const QString &) {
+        fail(ErrorCode::MalformedMessage, QStringLiteral("text frames are not part of the protocol"));
+        finish(ConnectionError::Malformed, QStringLiteral("the peer sent a text frame"));
+    });
+    connect(socket, &QWebSocket::bytesWritten, this, &MessageSocket::bytesWritten);
+    connect(socket, &QWebSocket::disconnected, this, [this] {
+        if (!m_socket)
+            return;
+        const bool wasOpening = m_state == State::Opening;
+        QString why = m_socket->closeReason();
+        if (why.isEmpty())
+            why = m_socket->errorString();
+        if (wasOpening)
+            finish(ConnectionError::Refused, QStringLiteral("could not connect to %1: %2")
+                                                 .arg(m_socket->requestUrl().toString(), why));
+        else
+            finish(ConnectionError::Dropped, QStringLiteral("connection dropped%1")
+                                                 .arg(why.isEmpty() ? QString() : QStringLiteral(": ") + why));
+    });
+#if QT_VERSION >= QT_VERSION_CHECK(6, 5, 0)
+    connect(socket, &QWebSocket::errorOccurred, this,
+#else
+    connect(socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this,
+#endif
+            [this](QAbstractSocket::SocketError) {
+                if (m_socket && m_state == State::Opening)
+                    finish(ConnectionError::Refused, QStringLiteral("could not connect to %1: %2")
+                                                         .arg(m_socket->requestUrl().toString(), m_socket->errorString()));
+            });
+
+    if (socket->state() == QAbstractSocket::ConnectedState)
+        startHandshake();
+}
+
+void MessageSocket::startHandshake()
+{
+    m_state = State::Authenticating;
+    m_lastHeardNs = monotonicNs();
+    m_handshakeTimer.start();
+    sendFrames(encode(m_handshake.hello()));
+}
+
+QString MessageSocket::peerAddress() const
+{
+    if (!m_socket)
+        return {};
+    return QStringLiteral("%1:%2").arg(m_socket->peerAddress().toString()).arg(m_socket->peerPort());
+}
+
+void MessageSocket::setKeepaliveInterval(int ms)
+{
+    if (ms <= 0) {
+        m_keepalive.stop();
+        return;
+    }
+    m_keepalive.setInterval(ms);
+    if (m_state == State::Ready)
+        m_keepalive.start();
+}
+
+void MessageSocket::setHandshakeTimeout(int ms) { m_handshakeTimer.setInterval(ms); }
+
+qint64 MessageSocket::bytesToWrite() const
+{
+    // QWebSocket exposes no public count of its queued bytes: the caller tracks bytesWritten.
+    return 0;
+}
+
+void MessageSocket::send(const Message &message) { sendFrames(encode(message)); }
+
+qint64 MessageSocket::sendEncoded(QByteArray encoded)
+{
+    stampBatchSendTime(encoded, monotonicNs());
+    const qint64 bytes = encoded.size();
+    sendFrames(encoded);
+    return bytes;
+}
+
+void MessageSocket::sendFrames(const QByteArray &encoded)
+{
+    if (!m_socket || m_state == State::Closed)
+        return;
+    for (const QByteArray &frame : splitFrames(encoded, m_limits, m_nextStreamId++))
+        m_socket->sendBinaryMessage(frame);
+}
+
+void MessageSocket::ping() { send(Ping{monotonicNs()}); }
+
+void MessageSocket::fail(ErrorCode code, const QString &message)
+{
+    if (m_state != State::Closed)
+        send(Error{code, message});
+    finish(fromLocalError(code), message);
+}
+
+void MessageSocket::close(const QString &reason)
+{
+    if (m_state == State::Ready || m_state == State::Authenticating)
+        send(Goodbye{reason});
+    finish(ConnectionError::None, reason);
+}
+
+void MessageSocket::finish(ConnectionError error, const QString &message)
+{
+    if (m_finished)
+        return;
+    m_finished = true;
+    m_state = State::Closed;
+    m_handshakeTimer.stop();
+    m_keepalive.stop();
+    m_assembler.clear();
+    if (error == ConnectionError::None)
+        qCInfo(lcProtocol) << "connection closed:" << message;
+    else
+        qCWarning(lcProtocol).noquote() << "connection ended (" << connectionErrorName(error) << "):" << message;
+    if (m_socket && m_socket->state() != QAbstractSocket::UnconnectedState) {
+        m_socket->flush();
+        m_socket->close(error == ConnectionError::None ? QWebSocketProtocol::CloseCodeNormal
+                                                       : QWebSocketProtocol::CloseCodeProtocolError,
+                        message.left(100));
+    }
+    Q_EMIT closed(error, message);
+}
+
+void MessageSocket::onBinaryMessage(const QByteArray &frame)
+{
+    if (m_state == State::Closed)
+        return;
+    const qint64 arrivalNs = monotonicNs();
+    m_lastHeardNs = arrivalNs;
+    DecodeResult result = decode(frame, m_limits);
+    if (!result.ok()) {
+        if (result.error == DecodeError::UnsupportedVersion)
+            fail(ErrorCode::IncompatibleVersion, result.detail);
+        else
+            fail(ErrorCode::MalformedMessage, QStringLiteral("malformed message: %1").arg(result.detail));
+        return;
+    }
+    if (auto *fragment = std::get_if<Fragment>(&*result.message)) {
+        if (!m_handshake.isAuthenticated()) {
+            fail(ErrorCode::UnexpectedMessage, QStringLiteral("fragmented message before authentication"));
+            return;
+        }
+        if (fragment->index == 0)
+            m_fragmentStartNs = arrivalNs;
+        FragmentAssembler::Result assembled = m_assembler.push(std::move(*fragment));
+        if (!assembled.error.isEmpty()) {
+            fail(ErrorCode::MalformedMessage, QStringLiteral("malformed fragments: %1").arg(assembled.error));
+            return;
+        }
+        if (!assembled.complete)
+            return;
+        DecodeResult inner = decode(*assembled.complete, m_limits);
+        if (!inner.ok() || std::holds_alternative<Fragment>(*inner.message)) {
+            fail(ErrorCode::MalformedMessage, QStringLiteral("malformed reassembled message: %1")
+                                                  .arg(inner.ok() ? QStringLiteral("nested fragment") : inner.detail));
+            return;
+        }
+        onDecoded(std::move(*inner.message), m_fragmentStartNs, arrivalNs);
+        return;
+    }
+    onDecoded(std::move(*result.message), arrivalNs, arrivalNs);
+}
+
+void MessageSocket::onDecoded(Message message, qint64 firstByteNs, qint64 arrivalNs)
+{
+    if (const auto *error = std::get_if<Error>(&message)) {
+        finish(fromPeerError(error->code), error->message);
+        return;
+    }
+    if (const auto *goodbye = std::get_if<Goodbye>(&message)) {
+        finish(ConnectionError::None, goodbye->reason.isEmpty() ? QStringLiteral("the peer said goodbye") : goodbye->reason);
+        return;
+    }
+    if (m_state != State::Ready) {
+        const Handshake::Step step = m_handshake.onMessage(message);
+        if (step.error) {
+            fail(step.error->code, step.error->message);
+            return;
+        }
+        if (step.reply)
+            send(*step.reply);
+        if (step.authenticated) {
+            m_state = State::Ready;
+            m_handshakeTimer.stop();
+            if (m_keepalive.interval() > 0)
+                m_keepalive.start();
+            Q_EMIT ready();
+        }
+        return;
+    }
+    if (const auto *ping = std::get_if<Ping>(&message)) {
+        send(Pong{ping->t1, arrivalNs, monotonicNs()});
+        return;
+    }
+    if (const auto *pong = std::get_if<Pong>(&message)) {
+        Q_EMIT pongReceived(pong->t1, pong->t2, pong->t3, arrivalNs);
+        return;
+    }
+    if (std::holds_alternative<Hello>(message) || std::holds_alternative<AuthProof>(message)) {
+        fail(ErrorCode::UnexpectedMessage, QStringLiteral("%1 after authentication").arg(QLatin1String(typeName(typeOf(message)))));
+        return;
+    }
+    Q_EMIT messageReceived(message, firstByteNs, arrivalNs);
+}
+
+} // namespace tandem::protocol

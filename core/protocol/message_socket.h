@@ -1,0 +1,103 @@
+// One authenticated Tandem connection over a QWebSocket; used by both the client and the agent.
+#pragma once
+
+#include "handshake.h"
+#include "fragment_assembler.h"
+#include "messages.h"
+#include "wire_codec.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+#include <QUrl>
+
+#include <memory>
+
+QT_BEGIN_NAMESPACE
+class QWebSocket;
+QT_END_NAMESPACE
+
+namespace tandem::protocol {
+
+// Why a connection ended or could not be made, so each side can tell people exactly what happened.
+enum class ConnectionError {
+    None = 0,
+    Refused,             // nobody listening, DNS failure, TLS failure
+    WrongSecret,         // the peer rejected our proof
+    PeerUnauthenticated, // the peer could not prove it knows the secret
+    IncompatibleVersion,
+    Malformed,           // the peer sent bytes that are not a valid message
+    Unexpected,          // a valid message at the wrong time
+    PeerError,           // the peer reported an error (Busy, BadConfig, Internal...)
+    Timeout,             // handshake or keepalive timed out
+    Dropped,             // the connection closed without a Goodbye
+};
+
+[[nodiscard]] const char *connectionErrorName(ConnectionError error);
+
+class MessageSocket : public QObject {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(MessageSocket)
+public:
+    enum class State { Idle, Opening, Authenticating, Ready, Closed };
+    Q_ENUM(State)
+
+    MessageSocket(Role self, QByteArray secret, Limits limits = {}, QObject *parent = nullptr);
+    ~MessageSocket() override;
+
+    // Dials a ws:// or wss:// URL with a socket of its own.
+    void open(const QUrl &url);
+    // Takes over a socket accepted by a QWebSocketServer (or already connected); reparents it.
+    void attach(QWebSocket *socket);
+
+    // Messages may only be sent once ready(), except that fail() and close() always work.
+    void send(const Message &message);
+    // An already encoded message (a Batch is encoded off the UI thread); a Batch gets its
+    // sentAtNs stamped here. Returns the bytes queued.
+    qint64 sendEncoded(QByteArray encoded);
+    void ping();
+    // Sends an Error and closes; the error is also reported locally through closed().
+    void fail(ErrorCode code, const QString &message);
+    // Sends Goodbye and closes cleanly.
+    void close(const QString &reason);
+
+    [[nodiscard]] State state() const { return m_state; }
+    [[nodiscard]] qint64 bytesToWrite() const;
+    [[nodiscard]] QString peerSoftware() const { return m_handshake.peerSoftware(); }
+    [[nodiscard]] QString peerAddress() const;
+    [[nodiscard]] const Limits &limits() const { return m_limits; }
+    void setKeepaliveInterval(int ms); // default 20 s; 0 turns keepalive pings off
+    void setHandshakeTimeout(int ms);  // default 15 s
+
+Q_SIGNALS:
+    void ready();
+    // Any message after authentication except Ping/Pong/Fragment/Goodbye/Error, which are handled
+    // here. firstByteNs/arrivalNs: local monotonic clock when the first and the last frame arrived.
+    void messageReceived(const tandem::protocol::Message &message, qint64 firstByteNs, qint64 arrivalNs);
+    void pongReceived(qint64 t1, qint64 t2, qint64 t3, qint64 t4);
+    void bytesWritten(qint64 bytes);
+    // Emitted once when the connection is over: error None means a clean Goodbye from either side.
+    void closed(tandem::protocol::ConnectionError error, const QString &message);
+
+private:
+    void startHandshake();
+    void onBinaryMessage(const QByteArray &frame);
+    void onDecoded(Message message, qint64 firstByteNs, qint64 arrivalNs);
+    void sendFrames(const QByteArray &encoded);
+    void finish(ConnectionError error, const QString &message);
+
+    Role m_self;
+    Limits m_limits;
+    Handshake m_handshake;
+    FragmentAssembler m_assembler;
+    QPointer<QWebSocket> m_socket;
+    State m_state = State::Idle;
+    QTimer m_handshakeTimer;
+    QTimer m_keepalive;
+    quint32 m_nextStreamId = 1;
+    qint64 m_fragmentStartNs = 0;
+    qint64 m_lastHeardNs = 0;
+    bool m_finished = false;
+};
+
+} // namespace tandem::protocol

@@ -1,0 +1,142 @@
+// One training run from dataset to returned weights: it decides, the UI and the CLI only show.
+#pragma once
+
+#include "batch_producer.h"
+#include "message_socket.h"
+#include "session_config.h"
+#include "timing/clock_offset_estimator.h"
+#include "timing/run_record.h"
+#include "timing/timing_summary.h"
+#include "training_options.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QTimer>
+
+#include <map>
+#include <memory>
+#include <optional>
+
+QT_BEGIN_NAMESPACE
+class QWebSocketServer;
+QT_END_NAMESPACE
+
+namespace tandem {
+
+class LocalAgentLauncher;
+
+class TrainingSession : public QObject {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(TrainingSession)
+public:
+    enum class State {
+        Idle,
+        Indexing,
+        StartingAgent,
+        WaitingForAgent, // listening for the agent to dial in
+        Connecting,
+        Configuring,
+        Training,
+        Paused,
+        Finishing,       // all batches answered; fetching the weights
+        Finished,
+        Failed,
+        Stopped,
+    };
+    Q_ENUM(State)
+
+    explicit TrainingSession(QObject *parent = nullptr);
+    ~TrainingSession() override;
+
+    // Indexes options.datasetRoot off the calling thread, then connects and trains.
+    void start(const TrainingOptions &options);
+    // Trains on an index the caller already has (the UI's browser, a curated manifest).
+    void start(const TrainingOptions &options, DatasetIndex index);
+    void pause();
+    void resume();
+    void stop();
+
+    [[nodiscard]] State state() const { return m_state; }
+    [[nodiscard]] bool isActive() const;
+    [[nodiscard]] const RunRecord &record() const { return m_record; }
+    [[nodiscard]] TimingSummary summary() const { return TimingSummary::compute(m_record); }
+    [[nodiscard]] const std::optional<protocol::SessionInfo> &agentInfo() const { return m_agentInfo; }
+    [[nodiscard]] const ClockOffsetEstimator &clock() const { return m_clock; }
+    [[nodiscard]] const DatasetIndex &index() const { return m_index; }
+    [[nodiscard]] QString lastError() const { return m_lastError; }
+    [[nodiscard]] int creditsAvailable() const { return m_credits; }
+    [[nodiscard]] int batchesInFlight() const { return int(m_inflight.size()); }
+    // Where the agent should dial in (Listen mode), once listening.
+    [[nodiscard]] QUrl listenUrl() const;
+
+    [[nodiscard]] static QString stateName(State state);
+
+Q_SIGNALS:
+    void stateChanged(tandem::TrainingSession::State state);
+    void statusMessage(const QString &message);
+    void progress(qint64 samplesDone, qint64 samplesTotal, int epoch, int epochs);
+    void stepMetrics(const tandem::StepPoint &point);
+    void epochMetrics(const tandem::EpochPoint &point);
+    void batchTimed(const tandem::BatchRecord &record);
+    void sampleFailed(const tandem::SkippedFile &file);
+    void clockUpdated(qint64 offsetNs, qint64 roundTripNs);
+    void agentReady(const tandem::protocol::SessionInfo &info);
+    void connectionFailed(tandem::protocol::ConnectionError error, const QString &message);
+    void weightsSaved(const QString &path, qint64 bytes);
+    // The run is over: ok when every epoch completed (and the weights were saved, if asked).
+    void finished(bool ok, const QString &message);
+
+private:
+    void setState(State state);
+    void beginConnection();
+    void openSocket(const QUrl &url, const QByteArray &secret);
+    void adoptSocket(std::unique_ptr<protocol::MessageSocket> socket);
+    void onReady();
+    void onMessage(const protocol::Message &message, qint64 firstByteNs, qint64 arrivalNs);
+    void onSessionReady(const protocol::SessionReady &ready);
+    void onStepMetrics(const protocol::StepMetrics &metrics, qint64 arrivalNs);
+    void onEpochMetrics(const protocol::EpochMetrics &metrics);
+    void onWeights(const protocol::Weights &weights);
+    void onClosed(protocol::ConnectionError error, const QString &message);
+    void pump();
+    void maybeFinish();
+    void complete();
+    void fail(const QString &message);
+    void teardown();
+    [[nodiscard]] protocol::SessionConfig sessionConfig() const;
+    [[nodiscard]] QJsonObject settingsJson() const;
+
+    struct InFlight {
+        BatchRecord record;
+        qint64 sendEndTarget = 0; // cumulative bytes after this batch
+        qint64 sendStartNs = 0;
+        qint64 sendEndNs = 0;
+    };
+
+    State m_state = State::Idle;
+    TrainingOptions m_options;
+    DatasetIndex m_index;
+    std::shared_ptr<const EpochPlan> m_plan;
+    std::unique_ptr<LocalAgentLauncher> m_launcher;
+    std::unique_ptr<QWebSocketServer> m_server;
+    std::unique_ptr<protocol::MessageSocket> m_socket;
+    std::unique_ptr<BatchProducer> m_producer;
+    std::optional<ProducedItem> m_pending;
+    std::optional<protocol::SessionInfo> m_agentInfo;
+    ClockOffsetEstimator m_clock;
+    QTimer m_pingTimer;
+    int m_pingBurst = 0;
+    RunRecord m_record;
+    std::map<quint64, InFlight> m_inflight;
+    int m_credits = 0;
+    int m_openEpochEnds = 0;
+    bool m_producerDone = false;
+    bool m_weightsRequested = false;
+    qint64 m_bytesQueued = 0;
+    qint64 m_bytesWritten = 0;
+    qint64 m_samplesDone = 0;
+    qint64 m_samplesTotal = 0;
+    QString m_lastError;
+};
+
+} // namespace tandem

@@ -1,0 +1,120 @@
+#include "local_agent_launcher.h"
+
+#include "auth.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QLoggingCategory>
+#include <QStandardPaths>
+
+Q_LOGGING_CATEGORY(lcLauncher, "tandem.transport")
+
+namespace tandem {
+
+namespace {
+constexpr int kStopGraceMs = 3000;
+const QByteArray kListeningPrefix = QByteArrayLiteral("tandem-agent listening on ");
+} // namespace
+
+LocalAgentLauncher::LocalAgentLauncher(QObject *parent) : QObject(parent) {}
+
+LocalAgentLauncher::~LocalAgentLauncher() { stop(); }
+
+QString LocalAgentLauncher::findAgent(const QString &preferred)
+{
+    QStringList candidates;
+    if (!preferred.isEmpty())
+        candidates << preferred;
+    const QString appDir = QCoreApplication::applicationDirPath();
+    // Installed side by side, or the build tree (app/ and colab_agent/ are siblings).
+    candidates << appDir + QStringLiteral("/tandem-agent") << appDir + QStringLiteral("/../colab_agent/tandem-agent")
+               << appDir + QStringLiteral("/../../colab_agent/tandem-agent");
+    const QString fromEnv = qEnvironmentVariable("TANDEM_AGENT");
+    if (!fromEnv.isEmpty())
+        candidates.prepend(fromEnv);
+    for (const QString &candidate : candidates) {
+        const QFileInfo info(candidate);
+        if (info.isFile() && info.isExecutable())
+            return info.canonicalFilePath();
+    }
+    return QStandardPaths::findExecutable(QStringLiteral("tandem-agent"));
+}
+
+bool LocalAgentLauncher::isRunning() const
+{
+    return m_process && m_process->state() != QProcess::NotRunning;
+}
+
+void LocalAgentLauncher::start(const QString &program, const QStringList &extraArguments)
+{
+    stop();
+    const QString agent = findAgent(program);
+    if (agent.isEmpty()) {
+        Q_EMIT failed(QStringLiteral("tandem-agent was not found next to this program, in $TANDEM_AGENT or on PATH"));
+        return;
+    }
+    m_stopping = false;
+    m_output.clear();
+    m_lineBuffer.clear();
+    m_url.clear();
+    m_secret = protocol::auth::generateSecret();
+    m_process = std::make_unique<QProcess>();
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("TANDEM_SECRET"), QString::fromLatin1(m_secret)); // never on the command line
+    m_process->setProcessEnvironment(env);
+    m_process->setProcessChannelMode(QProcess::MergedChannels);
+    connect(m_process.get(), &QProcess::readyReadStandardOutput, this, &LocalAgentLauncher::onOutput);
+    connect(m_process.get(), &QProcess::errorOccurred, this, [this, agent](QProcess::ProcessError error) {
+        if (error == QProcess::FailedToStart)
+            Q_EMIT failed(QStringLiteral("could not start %1: %2").arg(agent, m_process->errorString()));
+    });
+    connect(m_process.get(), &QProcess::finished, this, [this](int code, QProcess::ExitStatus status) {
+        if (m_stopping)
+            return;
+        const QStringList lines = m_output.trimmed().split(QLatin1Char('\n'));
+        const QString tail = lines.mid(std::max<qsizetype>(0, lines.size() - 3)).join(QLatin1Char('\n'));
+        Q_EMIT failed(QStringLiteral("the local agent %1 (%2)%3")
+                          .arg(status == QProcess::CrashExit ? QStringLiteral("crashed") : QStringLiteral("exited"))
+                          .arg(code)
+                          .arg(tail.isEmpty() ? QString() : QStringLiteral(": ") + tail));
+    });
+    QStringList arguments{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")};
+    arguments << extraArguments;
+    qCInfo(lcLauncher) << "starting" << agent << arguments;
+    m_process->start(agent, arguments);
+}
+
+void LocalAgentLauncher::onOutput()
+{
+    m_lineBuffer += m_process->readAllStandardOutput();
+    qsizetype newline;
+    while ((newline = m_lineBuffer.indexOf('\n')) >= 0) {
+        const QByteArray line = m_lineBuffer.left(newline).trimmed();
+        m_lineBuffer.remove(0, newline + 1);
+        m_output += QString::fromUtf8(line) + QLatin1Char('\n');
+        Q_EMIT agentOutput(QString::fromUtf8(line));
+        if (m_url.isEmpty() && line.startsWith(kListeningPrefix)) {
+            m_url = QUrl(QString::fromUtf8(line.mid(kListeningPrefix.size()).trimmed()));
+            Q_EMIT started(m_url, m_secret);
+        }
+    }
+}
+
+void LocalAgentLauncher::stop()
+{
+    if (!m_process)
+        return;
+    m_stopping = true;
+    m_process->disconnect(this);
+    if (m_process->state() != QProcess::NotRunning) {
+        m_process->terminate();
+        if (!m_process->waitForFinished(kStopGraceMs)) {
+            m_process->kill();
+            m_process->waitForFinished(kStopGraceMs);
+        }
+    }
+    m_process.reset();
+}
+
+} // namespace tandem
