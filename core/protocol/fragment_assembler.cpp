@@ -1,5 +1,7 @@
 #include "fragment_assembler.h"
 
+#include <algorithm>
+
 namespace tandem::protocol {
 
 FragmentAssembler::Result FragmentAssembler::push(Fragment fragment)
@@ -24,7 +26,8 @@ FragmentAssembler::Result FragmentAssembler::push(Fragment fragment)
         Stream stream;
         stream.count = fragment.count;
         stream.totalBytes = fragment.totalBytes;
-        stream.data.reserve(qsizetype(fragment.totalBytes));
+        // Grow with the data rather than trusting the announced size up front.
+        stream.data.reserve(qsizetype(std::min<quint64>(fragment.totalBytes, quint64(m_limits.maxFrameBytes) * 4)));
         it = m_streams.emplace(fragment.streamId, std::move(stream)).first;
     }
     Stream &stream = it->second;
@@ -33,7 +36,11 @@ FragmentAssembler::Result FragmentAssembler::push(Fragment fragment)
         result.error = std::move(why);
         return result;
     };
-    if (fragment.index != stream.nextIndex || fragment.count != stream.count || fragment.totalBytes != stream.totalBytes)
+    if (fragment.totalBytes != stream.totalBytes)
+        return drop(QStringLiteral("fragment %1/%2 of stream %3 announces %4 bytes, its first part announced %5")
+                        .arg(fragment.index).arg(fragment.count).arg(fragment.streamId)
+                        .arg(fragment.totalBytes).arg(stream.totalBytes));
+    if (fragment.index != stream.nextIndex || fragment.count != stream.count)
         return drop(QStringLiteral("fragment %1/%2 of stream %3 does not follow part %4/%5")
                         .arg(fragment.index).arg(fragment.count).arg(fragment.streamId)
                         .arg(stream.nextIndex).arg(stream.count));

@@ -6,6 +6,7 @@ namespace tandem::protocol {
 
 namespace {
 const char *roleName(Role role) { return role == Role::Agent ? "agent" : "client"; }
+const char *aRole(Role role) { return role == Role::Agent ? "an agent" : "a client"; }
 
 Handshake::Step failure(ErrorCode code, QString message)
 {
@@ -40,8 +41,8 @@ Handshake::Step Handshake::onMessage(const Message &message)
         m_helloSeen = true;
         if (hello->role != peer)
             return failure(ErrorCode::UnexpectedMessage,
-                           QStringLiteral("expected a %1 on the other end, found a %2")
-                               .arg(QLatin1String(roleName(peer)), QLatin1String(roleName(hello->role))));
+                           QStringLiteral("expected %1 on the other end, found %2")
+                               .arg(QLatin1String(aRole(peer)), QLatin1String(aRole(hello->role))));
         if (hello->minVersion > kProtocolVersion || hello->maxVersion < kProtocolVersion)
             return failure(ErrorCode::IncompatibleVersion,
                            QStringLiteral("%1 speaks protocol versions %2–%3, this %4 speaks %5")
@@ -50,7 +51,11 @@ Handshake::Step Handshake::onMessage(const Message &message)
         m_peerNonce = hello->nonce;
         m_peerSoftware = hello->software;
         Step step;
-        step.reply = AuthProof{auth::proof(m_secret, m_self, m_peerNonce, m_nonce)};
+        // The client proves first; the agent proves only to a client that proved itself. So a
+        // wrong secret is reported once, by the agent, as "wrong secret", and the agent reveals
+        // no proof to a peer that does not know the secret.
+        if (m_self == Role::Client)
+            step.reply = AuthProof{auth::proof(m_secret, m_self, m_peerNonce, m_nonce)};
         return step;
     }
     if (const auto *proof = std::get_if<AuthProof>(&message)) {
@@ -65,6 +70,8 @@ Handshake::Step Handshake::onMessage(const Message &message)
         m_peerVerified = true;
         Step step;
         step.authenticated = true;
+        if (m_self == Role::Agent)
+            step.reply = AuthProof{auth::proof(m_secret, m_self, m_peerNonce, m_nonce)};
         return step;
     }
     return failure(ErrorCode::UnexpectedMessage, QStringLiteral("%1 before authentication")

@@ -10,8 +10,9 @@
 
 namespace tandem::protocol {
 
-// Both sides send Hello with a fresh nonce as soon as the socket opens, answer the peer's Hello
-// with a proof over both nonces, and accept nothing else until the peer's proof verified.
+// Both sides send Hello with a fresh nonce as soon as the socket opens. The client answers the
+// agent's Hello with a proof over both nonces; the agent verifies it and only then sends its own
+// proof. Neither side accepts anything else until the peer's proof verified.
 class Handshake {
 public:
     Handshake(Role self, QByteArray secret);
