@@ -1,0 +1,55 @@
+// Everything recorded about one training run: settings, per-batch spans, steps and epochs.
+#pragma once
+
+#include "timing/batch_record.h"
+
+#include <QDateTime>
+#include <QJsonObject>
+#include <QString>
+
+#include <vector>
+
+namespace tandem {
+
+// One optimiser step's metrics, as the agent reported them.
+struct StepPoint {
+    quint64 seq = 0;
+    quint32 epoch = 0;
+    float loss = 0.F;
+    float learningRate = 0.F;
+    float samplesPerSecond = 0.F;
+    qint64 clientNs = 0; // client clock, when the metrics arrived
+};
+
+// One split of one epoch, as the agent summarised it.
+struct EpochPoint {
+    quint32 epoch = 0;
+    protocol::Split split = protocol::Split::Train;
+    float meanLoss = 0.F;
+    float accuracy = 0.F; // 0..1
+    quint32 samples = 0;
+};
+
+// The unit that reports are made from and that session files store.
+struct RunRecord {
+    QString title;
+    QDateTime startedAt;
+    // Free-form: dataset, preprocessing, session config, agent info. Reports show it as tables,
+    // one per top-level object; scalar values go into a "run" table.
+    QJsonObject settings;
+    qint64 wallStartNs = 0; // client clock
+    qint64 wallEndNs = 0;
+    qint64 clockOffsetNs = 0;      // agent − client, as estimated when the run ended
+    qint64 clockUncertaintyNs = 0; // ± bound on every figure that crosses hosts
+    std::vector<BatchRecord> batches;
+    std::vector<StepPoint> steps;
+    std::vector<EpochPoint> epochs;
+
+    // The origin of every report's timeline: wallStartNs (the first span instead when none is set
+    // or a span starts before it, so that no relative time is negative).
+    [[nodiscard]] qint64 originNs() const;
+    // The end of the run: wallEndNs, or the last span's end when that is later.
+    [[nodiscard]] qint64 endNs() const;
+};
+
+} // namespace tandem
