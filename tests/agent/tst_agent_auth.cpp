@@ -1,0 +1,249 @@
+// The agent's front door, against the real tandem-agent process: authentication, protocol
+// version, malformed input (after which the same process keeps serving), and Busy.
+#include "agent_process.h"
+#include "agent_test_client.h"
+#include "auth.h"
+#include "fashion_mnist.h"
+#include "wire_codec.h"
+
+#include <QSignalSpy>
+#include <QTest>
+#include <QWebSocket>
+#include <QtEndian>
+
+#include <memory>
+
+using namespace tandem::protocol;
+
+namespace {
+
+SessionConfig smallConfig()
+{
+    SessionConfig config;
+    config.model = QStringLiteral("cnn");
+    for (int i = 0; i < FashionMnist::kClasses; ++i)
+        config.classNames << QStringLiteral("class %1").arg(i);
+    config.channels = 1;
+    config.height = FashionMnist::kSide;
+    config.width = FashionMnist::kSide;
+    config.batchSize = 8;
+    config.device = QStringLiteral("cpu");
+    return config;
+}
+
+// A bare QWebSocket speaking the protocol by hand, to send what MessageSocket never would.
+class RawClient {
+public:
+    explicit RawClient(const QUrl &url)
+    {
+        QObject::connect(&m_socket, &QWebSocket::binaryMessageReceived, &m_socket,
+                         [this](const QByteArray &frame) { m_received.push_back(frame); });
+        m_socket.open(url);
+    }
+
+    bool waitConnected() { return QTest::qWaitFor([this] { return m_socket.state() == QAbstractSocket::ConnectedState; }, 10000); }
+
+    // The next decodable message from the agent (nullopt on timeout).
+    std::optional<Message> next(int timeoutMs = 15000)
+    {
+        if (!QTest::qWaitFor([this] { return !m_received.empty(); }, timeoutMs))
+            return std::nullopt;
+        const QByteArray frame = m_received.front();
+        m_received.erase(m_received.begin());
+        return decode(frame).message;
+    }
+
+    // Waits for a message of type T, skipping others (the agent's Hello, say).
+    template <typename T>
+    std::optional<T> nextOf(int timeoutMs = 15000)
+    {
+        while (auto message = next(timeoutMs)) {
+            if (auto *found = std::get_if<T>(&*message))
+                return *found;
+        }
+        return std::nullopt;
+    }
+
+    // Completes the handshake as a client: answers the agent's Hello and waits for its proof.
+    bool authenticate(const QByteArray &secret)
+    {
+        const std::optional<Hello> agentHello = nextOf<Hello>();
+        if (!agentHello)
+            return false;
+        Hello hello;
+        hello.role = Role::Client;
+        hello.nonce = auth::makeNonce();
+        hello.software = QStringLiteral("tst_agent_auth raw client");
+        sendBinary(encode(hello));
+        sendBinary(encode(AuthProof{auth::proof(secret, Role::Client, agentHello->nonce, hello.nonce)}));
+        return nextOf<AuthProof>().has_value();
+    }
+
+    void sendBinary(const QByteArray &bytes) { m_socket.sendBinaryMessage(bytes); m_socket.flush(); }
+    bool waitDisconnected() { return QTest::qWaitFor([this] { return m_socket.state() == QAbstractSocket::UnconnectedState; }, 15000); }
+
+private:
+    QWebSocket m_socket;
+    std::vector<QByteArray> m_received;
+};
+
+} // namespace
+
+class TestAgentAuth : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+    void wrongSecretIsRefused();
+    void rightSecretGetsReady();
+    void otherProtocolVersionIsIncompatible();
+    void malformedInputClosesOnlyThatConnection_data();
+    void malformedInputClosesOnlyThatConnection();
+    void secondClientIsBusy();
+
+private:
+    // The same process must still serve a whole new session.
+    void checkServesNewSession();
+
+    AgentProcess m_agent;
+};
+
+void TestAgentAuth::initTestCase()
+{
+    QVERIFY2(m_agent.start({QStringLiteral("--threads"), QStringLiteral("1")}), qPrintable(m_agent.error()));
+}
+
+void TestAgentAuth::cleanupTestCase()
+{
+    QCOMPARE(m_agent.stop(), 0); // SIGTERM is a clean exit
+}
+
+void TestAgentAuth::wrongSecretIsRefused()
+{
+    AgentTestClient client(auth::generateSecret());
+    QVERIFY(!client.connectTo(m_agent.url()));
+    QVERIFY(client.isClosed());
+    QCOMPARE(client.closeError(), ConnectionError::WrongSecret);
+    QVERIFY2(client.closeMessage().contains(QStringLiteral("wrong secret")), qPrintable(client.closeMessage()));
+}
+
+void TestAgentAuth::rightSecretGetsReady()
+{
+    AgentTestClient client(m_agent.secret());
+    QSignalSpy ready(&client.socket(), &MessageSocket::ready);
+    QVERIFY2(client.connectTo(m_agent.url()), qPrintable(client.closeMessage()));
+    QCOMPARE(ready.count(), 1);
+    QVERIFY(client.socket().peerSoftware().startsWith(QStringLiteral("tandem-agent")));
+    client.close();
+}
+
+void TestAgentAuth::otherProtocolVersionIsIncompatible()
+{
+    RawClient raw(m_agent.url());
+    QVERIFY(raw.waitConnected());
+    Hello hello;
+    hello.role = Role::Client;
+    hello.nonce = auth::makeNonce();
+    hello.minVersion = hello.maxVersion = 99;
+    QByteArray bytes = encode(hello);
+    qToLittleEndian(quint16(99), bytes.data() + 4); // the header's version field
+    raw.sendBinary(bytes);
+    const std::optional<Error> error = raw.nextOf<Error>();
+    QVERIFY(error);
+    QCOMPARE(error->code, ErrorCode::IncompatibleVersion);
+    QVERIFY2(error->message.contains(QStringLiteral("99")), qPrintable(error->message));
+    QVERIFY(raw.waitDisconnected());
+}
+
+void TestAgentAuth::malformedInputClosesOnlyThatConnection_data()
+{
+    QTest::addColumn<QByteArray>("bytes");
+    QTest::addColumn<bool>("afterAuth");
+
+    QTest::newRow("garbage") << QByteArray("this is not a tandem message at all, just bytes") << false;
+    Hello hello;
+    hello.role = Role::Client;
+    hello.nonce = auth::makeNonce();
+    QTest::newRow("truncated hello") << encode(hello).chopped(7) << false;
+    QTest::newRow("header only") << encode(hello).left(kHeaderBytes - 3) << false;
+
+    // After authentication: a Batch whose pixel bytes do not match count × H × W × C.
+    Batch batch;
+    batch.channels = 1;
+    batch.height = batch.width = FashionMnist::kSide;
+    batch.labels = {1, 2};
+    batch.contentIds = {1, 2};
+    batch.pixels = QByteArray(FashionMnist::kSide * FashionMnist::kSide + 5, '\x7f');
+    QTest::newRow("batch with bad lengths") << encode(batch) << true;
+}
+
+void TestAgentAuth::malformedInputClosesOnlyThatConnection()
+{
+    QFETCH(QByteArray, bytes);
+    QFETCH(bool, afterAuth);
+    {
+        RawClient raw(m_agent.url());
+        QVERIFY(raw.waitConnected());
+        if (afterAuth)
+            QVERIFY(raw.authenticate(m_agent.secret()));
+        raw.sendBinary(bytes);
+        const std::optional<Error> error = raw.nextOf<Error>();
+        QVERIFY(error);
+        QCOMPARE(error->code, ErrorCode::MalformedMessage);
+        QVERIFY(!error->message.isEmpty());
+        QVERIFY(raw.waitDisconnected());
+    }
+    QVERIFY2(m_agent.isRunning(), qPrintable(m_agent.output()));
+    checkServesNewSession();
+}
+
+void TestAgentAuth::checkServesNewSession()
+{
+    // The agent may not have seen the previous client's Goodbye yet: a Busy answer is retried.
+    std::unique_ptr<AgentTestClient> client;
+    std::optional<SessionInfo> info;
+    for (int attempt = 0; attempt < 5 && !info; ++attempt) {
+        client = std::make_unique<AgentTestClient>(m_agent.secret());
+        if (client->connectTo(m_agent.url()))
+            info = client->startSession(smallConfig());
+        if (!info) {
+            QVERIFY2(client->closeMessage().contains(QStringLiteral("agent is training for")), qPrintable(client->closeMessage()));
+            QTest::qWait(200);
+        }
+    }
+    QVERIFY2(info, qPrintable(client->closeMessage()));
+    QCOMPARE(info->model, QStringLiteral("cnn"));
+    QVERIFY(info->credits > 0);
+    QVERIFY(info->parameters > 0);
+    client->close();
+}
+
+void TestAgentAuth::secondClientIsBusy()
+{
+    AgentTestClient first(m_agent.secret());
+    QVERIFY(first.connectTo(m_agent.url()));
+    QVERIFY(first.startSession(smallConfig()));
+
+    AgentTestClient second(m_agent.secret());
+    QVERIFY(!second.connectTo(m_agent.url()) || second.waitClosed());
+    QCOMPARE(second.closeError(), ConnectionError::PeerError);
+    QVERIFY2(second.closeMessage().contains(QStringLiteral("agent is training for")), qPrintable(second.closeMessage()));
+
+    // The first session is untouched: it still trains.
+    QString error;
+    const auto data = FashionMnist::load(FashionMnist::defaultFolder(), QStringLiteral("t10k"), &error);
+    QVERIFY2(data, qPrintable(error));
+    QVERIFY(first.sendBatch(data->batch(0, 0, Split::Train, 0, 8)));
+    const std::optional<StepMetrics> metrics = first.take<StepMetrics>();
+    QVERIFY2(metrics, qPrintable(first.closeMessage()));
+    QCOMPARE(metrics->seq, quint64(0));
+    QVERIFY(!first.isClosed());
+    first.close();
+
+    // Once the first session ended, a new one is served.
+    checkServesNewSession();
+}
+
+QTEST_GUILESS_MAIN(TestAgentAuth)
+#include "tst_agent_auth.moc"
