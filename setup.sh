@@ -11,7 +11,7 @@ cd "$(dirname "$0")"
 PACKAGES=(
   g++ cmake ninja-build pkg-config
   qt6-base-dev "qt6-websockets-dev|libqt6websockets6-dev" "qt6-charts-dev|libqt6charts6-dev" "libqt6svg6-dev|qt6-svg-dev"
-  libgl-dev libopencv-dev libopencv-contrib-dev libxxhash-dev zlib1g-dev
+  libgl-dev libopencv-dev libopencv-contrib-dev libxxhash-dev zlib1g-dev libarchive-dev
   libtorch-dev
   dataset-fashion-mnist   # real sample data, and the data of the end-to-end tests
 )
