@@ -13,7 +13,10 @@ namespace {
 void printUsage()
 {
     std::printf("usage: tandem [COMMAND] [OPTIONS]\n\n"
-                "Without a command, opens the desktop app.\n\n"
+                "Without a command, opens the desktop app:\n"
+                "  --dataset DIR   open this dataset folder at start\n"
+                "  --start         start training once the dataset is open\n"
+                "  --theme NAME    light or dark\n\n"
                 "commands:\n"
                 "  train         train headless: preprocess here, train on tandem-agent (tandem train --help)\n"
                 "  sample-data   write Fashion-MNIST from Debian's dataset-fashion-mnist as PNG class folders\n"
@@ -50,7 +53,8 @@ int main(int argc, char *argv[])
             return tandem::runTrainCommand(arguments);
         return tandem::runSampleDataCommand(arguments);
     }
-    if (argc > 1) {
+    // Options (--dataset DIR, --start, Qt's own -style …) belong to the desktop app.
+    if (argc > 1 && argv[1][0] != '-') {
         std::fprintf(stderr, "tandem: unknown command '%s'\n\n", argv[1]);
         printUsage();
         return 2;

@@ -3,7 +3,6 @@
 #include "auth.h"
 #include "session/training_session.h"
 #include "terminal_progress.h"
-#include "timing/session_file.h"
 #include "report/report_exporter.h"
 
 #include <QCommandLineParser>
@@ -235,18 +234,11 @@ int runTrainCommand(const QStringList &arguments)
             std::fprintf(stdout, "%d file(s) were skipped (see the messages above)\n", skipped);
         exitCode = 0;
         if (!parsed.reportDir.isEmpty()) {
-            QDir().mkpath(parsed.reportDir);
-            const QString base = QStringLiteral("tandem-%1").arg(session.record().startedAt.toString(QStringLiteral("yyyyMMdd-HHmmss")));
-            const QString runFile = QDir(parsed.reportDir).filePath(base + SessionFile::suffix());
-            if (const QString error = SessionFile::save(session.record(), runFile); !error.isEmpty()) {
-                std::fprintf(stderr, "tandem train: %s\n", qPrintable(error));
-                exitCode = 1;
-            }
-            const ExportResult result = ReportExporter::exportAll(session.record(), parsed.reportDir, base);
+            const ExportResult result = ReportExporter::exportAll(session.record(), parsed.reportDir,
+                                                                  ReportExporter::suggestedBaseName(session.record()));
             for (const QString &written : result.written)
                 std::fprintf(stdout, "report: %s\n", qPrintable(written));
-            std::fprintf(stdout, "session: %s\n", qPrintable(runFile));
-            if (!result.error.isEmpty()) {
+            if (!result.ok()) {
                 std::fprintf(stderr, "tandem train: report: %s\n", qPrintable(result.error));
                 exitCode = 1;
             }

@@ -501,9 +501,11 @@ void TrainingSession::onWeights(const protocol::Weights &weights)
 void TrainingSession::complete()
 {
     m_pingTimer.stop();
+    // Finished before closing: close() reports the closed socket at once, and onClosed() must see
+    // a finished run, not an agent that left early.
+    setState(State::Finished);
     if (m_socket)
         m_socket->close(QStringLiteral("training finished"));
-    setState(State::Finished);
     const TimingSummary s = summary();
     const QString message = tr("Finished %1 epochs: %2 samples/s").arg(m_options.epochs).arg(s.samplesPerSecond, 0, 'f', 1);
     teardown();
@@ -531,11 +533,11 @@ void TrainingSession::stop()
 {
     if (!isActive())
         return;
-    if (m_socket && m_socket->state() == protocol::MessageSocket::State::Ready)
-        m_socket->close(QStringLiteral("stopped by the user"));
     if (m_record.wallStartNs > 0 && m_record.wallEndNs == 0)
         m_record.wallEndNs = protocol::monotonicNs();
-    setState(State::Stopped);
+    setState(State::Stopped); // first: closing reports back through onClosed()
+    if (m_socket && m_socket->state() == protocol::MessageSocket::State::Ready)
+        m_socket->close(QStringLiteral("stopped by the user"));
     teardown();
     Q_EMIT finished(false, tr("Stopped."));
 }
@@ -577,7 +579,11 @@ void TrainingSession::teardown()
         // Deleting it here could be inside one of its own signals: let the event loop do it.
         m_socket.release()->deleteLater();
     }
-    m_server.reset();
+    // The server may be inside a signal of a socket it accepted: delete it from the event loop.
+    if (m_server) {
+        m_server->close();
+        m_server.release()->deleteLater();
+    }
     if (m_launcher) {
         m_launcher->disconnect(this);
         m_launcher->stop();

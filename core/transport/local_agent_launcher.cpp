@@ -62,6 +62,10 @@ void LocalAgentLauncher::start(const QString &program, const QStringList &extraA
     m_process = std::make_unique<QProcess>();
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("TANDEM_SECRET"), QString::fromLatin1(m_secret)); // never on the command line
+    // The local agent shares this computer's cores with the preprocessing threads: OpenMP threads
+    // that spin while waiting would starve them (and be starved), so they sleep instead.
+    if (!env.contains(QStringLiteral("OMP_WAIT_POLICY")))
+        env.insert(QStringLiteral("OMP_WAIT_POLICY"), QStringLiteral("PASSIVE"));
     m_process->setProcessEnvironment(env);
     m_process->setProcessChannelMode(QProcess::MergedChannels);
     connect(m_process.get(), &QProcess::readyReadStandardOutput, this, &LocalAgentLauncher::onOutput);

@@ -1,0 +1,244 @@
+// End to end with the real tandem-agent process over a real WebSocket on 127.0.0.1:
+// Fashion-MNIST PNGs → OpenCV preprocessing → wire → libtorch → metrics and weights back.
+#include "dataset/fashion_mnist_exporter.h"
+#include "session/training_session.h"
+#include "timing/timing_summary.h"
+
+#include <QDir>
+#include <QFile>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <algorithm>
+#include <set>
+
+using namespace tandem;
+
+namespace {
+
+// The fixture: 500 training and 100 validation images per class.
+QString fashionMnist(int trainPerClass, int valPerClass)
+{
+    const QString dir = QStringLiteral(TANDEM_TEST_DATA_DIR "/fashion-mnist-%1-%2").arg(trainPerClass).arg(valPerClass);
+    FashionMnistExportOptions options;
+    options.trainPerClass = trainPerClass;
+    options.valPerClass = valPerClass;
+    const auto result = FashionMnistExporter::exportTo(dir, options);
+    if (!result.error.isEmpty())
+        qFatal("cannot write the Fashion-MNIST sample: %s", qPrintable(result.error));
+    return dir;
+}
+
+TrainingOptions smallGrayOptions(const QString &data)
+{
+    TrainingOptions o;
+    o.datasetRoot = data;
+    o.preprocess.width = 28;
+    o.preprocess.height = 28;
+    o.preprocess.color = PreprocessOptions::Color::Gray;
+    o.preprocess.crop = PreprocessOptions::Crop::Center;
+    o.model = QStringLiteral("cnn");
+    o.batchSize = 32;
+    o.learningRate = 0.05;
+    o.agentMode = AgentMode::Local;
+    o.agentProgram = QStringLiteral(TANDEM_AGENT_PATH);
+    o.device = QStringLiteral("cpu");
+    return o;
+}
+
+} // namespace
+
+class TestTrainingSession : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void threeEpochsReachEightyPercent();
+    void brokenImagesAreSkippedAndTrainingGoesOn();
+    void wrongSecretIsRefused();
+    void stopEndsTheRunAndKeepsTheRecord();
+};
+
+void TestTrainingSession::threeEpochsReachEightyPercent()
+{
+    QTemporaryDir out;
+    TrainingOptions options = smallGrayOptions(fashionMnist(500, 100));
+    options.epochs = 3;
+    options.weightsPath = out.filePath(QStringLiteral("weights.pt"));
+
+    TrainingSession session;
+    QSignalSpy finished(&session, &TrainingSession::finished);
+    QSignalSpy steps(&session, &TrainingSession::stepMetrics);
+    QSignalSpy saved(&session, &TrainingSession::weightsSaved);
+    session.start(options);
+    QVERIFY2(finished.wait(300'000), "the run did not finish within 5 minutes");
+    QVERIFY2(finished.first().at(0).toBool(), qPrintable(finished.first().at(1).toString()));
+    QCOMPARE(session.state(), TrainingSession::State::Finished);
+
+    const RunRecord &record = session.record();
+    // 5000 training images in batches of 32 → 157 steps per epoch.
+    QCOMPARE(int(record.steps.size()), 3 * 157);
+    QCOMPARE(steps.count(), 3 * 157);
+    std::vector<EpochPoint> train;
+    std::vector<EpochPoint> val;
+    for (const EpochPoint &e : record.epochs)
+        (e.split == protocol::Split::Train ? train : val).push_back(e);
+    QCOMPARE(int(train.size()), 3);
+    QCOMPARE(int(val.size()), 3);
+    for (const EpochPoint &e : val)
+        QCOMPARE(e.samples, 1000U);
+    qInfo("validation accuracy per epoch: %.1f%% %.1f%% %.1f%%; train loss %.3f → %.3f", 100.0 * val[0].accuracy,
+          100.0 * val[1].accuracy, 100.0 * val[2].accuracy, double(train[0].meanLoss), double(train[2].meanLoss));
+    QVERIFY2(val.back().accuracy >= 0.80F, qPrintable(QStringLiteral("final validation accuracy %1").arg(val.back().accuracy)));
+    QVERIFY(train[2].meanLoss < train[0].meanLoss);
+
+    // Weights came back and were saved.
+    QCOMPARE(saved.count(), 1);
+    QVERIFY(QFileInfo(options.weightsPath).size() > 10'000);
+
+    // Every batch has spans of every stage on both hosts, on one timeline.
+    QCOMPARE(int(record.batches.size()), 3 * (157 + 32));
+    for (const BatchRecord &b : record.batches) {
+        std::set<protocol::Stage> stages;
+        for (const protocol::Span &s : b.spans) {
+            QVERIFY(s.endNs >= s.startNs);
+            stages.insert(s.stage);
+        }
+        const bool train = b.split == protocol::Split::Train;
+        for (protocol::Stage required :
+             {protocol::Stage::Read, protocol::Stage::Decode, protocol::Stage::Transform, protocol::Stage::Encode,
+              protocol::Stage::CreditWait, protocol::Stage::Send, protocol::Stage::Network, protocol::Stage::Receive,
+              protocol::Stage::Unpack, protocol::Stage::QueueWait, protocol::Stage::HostToDevice,
+              protocol::Stage::Forward, protocol::Stage::MetricsReturn})
+            QVERIFY2(stages.count(required), protocol::stageInfo(required).key.data());
+        QCOMPARE(bool(stages.count(protocol::Stage::Backward)), train);
+        QCOMPARE(bool(stages.count(protocol::Stage::OptimizerStep)), train);
+    }
+
+    const TimingSummary summary = session.summary();
+    qInfo("end to end: %.1f samples/s, wall %.2f s, sum of stage busy times %.2f s (%.2fx), slowest stage %.2f s, "
+          "overlap efficiency %.2f; %s",
+          summary.samplesPerSecond, summary.wallSeconds, summary.sequentialSeconds, summary.sequentialOverWall,
+          summary.slowestStageBusySeconds, summary.overlapEfficiency, qPrintable(summary.verdict));
+    QVERIFY(summary.samplesPerSecond > 0.0);
+    // Pipelining: while the agent computes one batch, the desktop is already preprocessing a
+    // later one. Count the batches whose preprocessing overlaps another batch's forward/backward.
+    std::vector<std::pair<qint64, qint64>> compute;
+    for (const BatchRecord &b : record.batches)
+        for (const protocol::Span &s : b.spans)
+            if (s.stage == protocol::Stage::Forward || s.stage == protocol::Stage::Backward)
+                compute.emplace_back(s.startNs, s.endNs);
+    int overlapped = 0;
+    for (const BatchRecord &b : record.batches)
+        for (const protocol::Span &s : b.spans)
+            if (s.stage == protocol::Stage::Decode
+                && std::any_of(compute.begin(), compute.end(),
+                               [&](const auto &c) { return c.first < s.endNs && s.startNs < c.second; })) {
+                ++overlapped;
+                break;
+            }
+    qInfo("%d of %d batches were preprocessed while the agent computed another", overlapped, int(record.batches.size()));
+    QVERIFY(overlapped > int(record.batches.size()) / 2);
+}
+
+void TestTrainingSession::brokenImagesAreSkippedAndTrainingGoesOn()
+{
+    // A copy of a small sample with broken files planted among the real ones.
+    QTemporaryDir data;
+    const QString source = fashionMnist(30, 10);
+    QProcess::execute(QStringLiteral("cp"), {QStringLiteral("-r"), source + QStringLiteral("/."), data.path()});
+    const QString classDir = data.filePath(QStringLiteral("train/Bag"));
+    QVERIFY(QDir(classDir).exists());
+    QFile empty(classDir + QStringLiteral("/empty.png"));
+    QVERIFY(empty.open(QIODevice::WriteOnly));
+    empty.close();
+    // A real PNG cut in half: it passes the index (valid signature) and fails at decode.
+    const QStringList pngs = QDir(classDir).entryList({QStringLiteral("*.png")}, QDir::Files, QDir::Name);
+    QFile whole(classDir + QLatin1Char('/') + pngs.constLast());
+    QVERIFY(whole.open(QIODevice::ReadOnly));
+    const QByteArray bytes = whole.readAll();
+    QFile truncated(classDir + QStringLiteral("/truncated.png"));
+    QVERIFY(truncated.open(QIODevice::WriteOnly));
+    truncated.write(bytes.left(bytes.size() / 3));
+    truncated.close();
+
+    TrainingOptions options = smallGrayOptions(data.path());
+    options.epochs = 1;
+    TrainingSession session;
+    QSignalSpy finished(&session, &TrainingSession::finished);
+    QSignalSpy failures(&session, &TrainingSession::sampleFailed);
+    session.start(options);
+    QVERIFY(finished.wait(120'000));
+    QVERIFY2(finished.first().at(0).toBool(), qPrintable(finished.first().at(1).toString()));
+
+    QStringList failedPaths;
+    for (const QList<QVariant> &args : failures)
+        failedPaths << args.at(0).value<SkippedFile>().path + QStringLiteral(": ") + args.at(0).value<SkippedFile>().reason;
+    QVERIFY2(failedPaths.filter(QStringLiteral("empty.png")).size() == 1, qPrintable(failedPaths.join(QLatin1Char('\n'))));
+    QVERIFY2(failedPaths.filter(QStringLiteral("truncated.png")).size() == 1, qPrintable(failedPaths.join(QLatin1Char('\n'))));
+    // Every other image was trained on: 300 real training images, one epoch.
+    qint64 trained = 0;
+    for (const BatchRecord &b : session.record().batches)
+        if (b.split == protocol::Split::Train)
+            trained += b.samples;
+    QCOMPARE(trained, qint64(300));
+}
+
+void TestTrainingSession::wrongSecretIsRefused()
+{
+    // A real agent with one secret; the session dials it with another.
+    QProcess agent;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("TANDEM_SECRET"), QStringLiteral("the-right-secret"));
+    agent.setProcessEnvironment(env);
+    agent.start(QStringLiteral(TANDEM_AGENT_PATH), {QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")});
+    QVERIFY(agent.waitForStarted());
+    QString url;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            agent.waitForReadyRead(100);
+            for (const QString &line : QString::fromUtf8(agent.readAllStandardOutput()).split(QLatin1Char('\n')))
+                if (line.startsWith(QStringLiteral("tandem-agent listening on ")))
+                    url = line.mid(26).trimmed();
+            return !url.isEmpty();
+        }(),
+        30'000);
+
+    TrainingOptions options = smallGrayOptions(fashionMnist(30, 10));
+    options.agentMode = AgentMode::Dial;
+    options.agentUrl = QUrl(url);
+    options.secret = "not-the-secret";
+    TrainingSession session;
+    QSignalSpy failed(&session, &TrainingSession::connectionFailed);
+    QSignalSpy finished(&session, &TrainingSession::finished);
+    session.start(options);
+    QVERIFY(finished.wait(30'000));
+    QCOMPARE(finished.first().at(0).toBool(), false);
+    QCOMPARE(failed.count(), 1);
+    QCOMPARE(failed.first().at(0).value<protocol::ConnectionError>(), protocol::ConnectionError::WrongSecret);
+    QVERIFY2(failed.first().at(1).toString().contains(QStringLiteral("secret")), qPrintable(failed.first().at(1).toString()));
+    QCOMPARE(session.state(), TrainingSession::State::Failed);
+    QVERIFY(agent.state() == QProcess::Running); // the agent keeps serving
+    agent.terminate();
+    agent.waitForFinished(5000);
+}
+
+void TestTrainingSession::stopEndsTheRunAndKeepsTheRecord()
+{
+    TrainingOptions options = smallGrayOptions(fashionMnist(500, 100));
+    options.epochs = 3;
+    TrainingSession session;
+    QSignalSpy finished(&session, &TrainingSession::finished);
+    QSignalSpy steps(&session, &TrainingSession::stepMetrics);
+    session.start(options);
+    QTRY_VERIFY_WITH_TIMEOUT(steps.count() >= 5, 60'000);
+    session.stop();
+    QCOMPARE(finished.count(), 1);
+    QCOMPARE(finished.first().at(0).toBool(), false);
+    QCOMPARE(session.state(), TrainingSession::State::Stopped);
+    QVERIFY(session.record().steps.size() >= 5);
+    QVERIFY(session.record().wallEndNs > session.record().wallStartNs);
+}
+
+QTEST_GUILESS_MAIN(TestTrainingSession)
+#include "tst_training_session.moc"
