@@ -1,0 +1,48 @@
+// A growing series of (x, y) points, x ascending, that is drawn as min/max per pixel column.
+#pragma once
+
+#include <QList>
+#include <QPointF>
+
+#include <optional>
+#include <utility>
+#include <vector>
+
+namespace tandem {
+
+// Holds every point (a million is 16 MB) and hands a chart at most about two points per pixel
+// column of the visible x range: the first extreme and the second of each column, in x order, so
+// that every spike and dip survives at any zoom. Non-finite y values are kept but never drawn.
+class DecimatedSeries {
+public:
+    // x must not decrease; a smaller x is stored as the previous one, so lookups stay binary.
+    void append(double x, double y);
+    void clear();
+    void reserve(std::size_t points);
+
+    [[nodiscard]] std::size_t size() const { return m_x.size(); }
+    [[nodiscard]] bool isEmpty() const { return m_x.empty(); }
+    [[nodiscard]] double xAt(std::size_t i) const { return m_x[i]; }
+    [[nodiscard]] double yAt(std::size_t i) const { return m_y[i]; }
+    [[nodiscard]] double lastY() const { return m_y.empty() ? 0.0 : m_y.back(); }
+
+    // The x extent of all points; nullopt when empty.
+    [[nodiscard]] std::optional<std::pair<double, double>> xRange() const;
+
+    // Points to draw for x in [x0, x1] on `columns` pixel columns: every point when there are
+    // few, otherwise the minimum and maximum of each column in the order they occur. The nearest
+    // point outside each end is included so that the line reaches the plot's edges.
+    [[nodiscard]] QList<QPointF> decimate(double x0, double x1, int columns) const;
+
+    // The y range of finite points with x in [x0, x1]; nullopt when there are none.
+    [[nodiscard]] std::optional<std::pair<double, double>> yRange(double x0, double x1) const;
+
+private:
+    [[nodiscard]] std::size_t lowerBound(double x) const;
+    [[nodiscard]] std::size_t upperBound(double x) const;
+
+    std::vector<double> m_x;
+    std::vector<double> m_y;
+};
+
+} // namespace tandem

@@ -1,0 +1,139 @@
+// The connection panel: complete settings, a hidden secret, and errors named for what went wrong.
+#include "connection_panel.h"
+#include "secret_field.h"
+#include "session/training_session.h"
+#include "theme.h"
+#include "uitest_support.h"
+
+#include <QLineEdit>
+#include <QPushButton>
+#include <QRadioButton>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace tandem;
+
+class TestConnectionPanel : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        Theme::apply(Theme::Mode::Light);
+        QVERIFY(m_dir.isValid());
+        uitest::writeTinyDataset(m_dir.path(), 2, 4, 2);
+        m_index = DatasetIndex::scan(m_dir.path());
+        QVERIFY(m_index.error().isEmpty());
+    }
+
+    void validate_data()
+    {
+        QTest::addColumn<int>("mode");
+        QTest::addColumn<QString>("url");
+        QTest::addColumn<QString>("secret");
+        QTest::addColumn<QString>("problem"); // a word the message must contain; empty: valid
+        QTest::newRow("local needs nothing") << int(AgentMode::Local) << QString() << QString() << QString();
+        QTest::newRow("dial without url") << int(AgentMode::Dial) << QString() << QStringLiteral("s") << QStringLiteral("address");
+        QTest::newRow("dial http") << int(AgentMode::Dial) << QStringLiteral("http://x:1") << QStringLiteral("s") << QStringLiteral("ws://");
+        QTest::newRow("secret in url") << int(AgentMode::Dial) << QStringLiteral("ws://me:pw@x:1") << QStringLiteral("s") << QStringLiteral("URL");
+        QTest::newRow("dial without secret") << int(AgentMode::Dial) << QStringLiteral("ws://x:1") << QString() << QStringLiteral("secret");
+        QTest::newRow("dial complete") << int(AgentMode::Dial) << QStringLiteral("wss://a.example") << QStringLiteral("s") << QString();
+        QTest::newRow("listen without secret") << int(AgentMode::Listen) << QString() << QString() << QStringLiteral("secret");
+    }
+    void validate()
+    {
+        QFETCH(int, mode);
+        QFETCH(QString, url);
+        QFETCH(QString, secret);
+        QFETCH(QString, problem);
+        ConnectionPanel panel;
+        panel.setMode(AgentMode(mode));
+        panel.setUrl(url);
+        panel.secretField()->setSecret(secret.toUtf8());
+        const QString message = panel.validate();
+        if (problem.isEmpty())
+            QVERIFY2(message.isEmpty(), qPrintable(message));
+        else
+            QVERIFY2(message.contains(problem), qPrintable(message));
+    }
+
+    void secretIsHiddenUntilRevealed()
+    {
+        ConnectionPanel panel;
+        panel.setMode(AgentMode::Dial);
+        SecretField *field = panel.secretField();
+        QCOMPARE(field->lineEdit()->echoMode(), QLineEdit::Password);
+        field->generate();
+        QVERIFY(field->secret().size() >= 32);
+        QCOMPARE(field->lineEdit()->echoMode(), QLineEdit::Password);
+        field->setRevealed(true);
+        QCOMPARE(field->lineEdit()->echoMode(), QLineEdit::Normal);
+
+        TrainingOptions options;
+        panel.applyTo(options);
+        QCOMPARE(options.agentMode, AgentMode::Dial);
+        QCOMPARE(options.secret, field->secret());
+        panel.setMode(AgentMode::Local);
+        panel.applyTo(options);
+        QVERIFY(options.secret.isEmpty()); // the local agent makes its own
+    }
+
+    void refusedConnectionIsNamed()
+    {
+        QTcpServer probe; // a port with nobody listening: bind, note it, close
+        QVERIFY(probe.listen(QHostAddress::LocalHost));
+        const quint16 port = probe.serverPort();
+        probe.close();
+
+        TrainingSession session;
+        ConnectionPanel panel;
+        panel.attach(&session);
+        panel.setMode(AgentMode::Dial);
+        panel.setUrl(QStringLiteral("ws://127.0.0.1:%1").arg(port));
+        panel.secretField()->setSecret("anything");
+        TrainingOptions options;
+        options.preprocess.width = options.preprocess.height = 32;
+        panel.applyTo(options);
+        session.start(options, m_index);
+        QTRY_VERIFY_WITH_TIMEOUT(!panel.errorText().isEmpty(), 20000);
+        QVERIFY2(panel.errorText().contains(QStringLiteral("Connection refused")), qPrintable(panel.errorText()));
+        QVERIFY(panel.findChild<QPushButton *>(QStringLiteral("reconnectButton"))->isVisibleTo(&panel));
+    }
+
+    void wrongSecretIsNamed()
+    {
+#ifndef TANDEM_AGENT_PATH
+        QSKIP("tandem-agent is not built");
+#else
+        uitest::AgentProcess agent(QStringLiteral(TANDEM_AGENT_PATH), "the-right-secret");
+        const QUrl url = agent.waitForUrl();
+        QVERIFY2(url.isValid(), qPrintable(agent.output()));
+
+        TrainingSession session;
+        ConnectionPanel panel;
+        panel.attach(&session);
+        panel.setMode(AgentMode::Dial);
+        panel.setUrl(url.toString());
+        panel.secretField()->setSecret("not-the-secret");
+        TrainingOptions options;
+        options.preprocess.width = options.preprocess.height = 32;
+        panel.applyTo(options);
+        QSignalSpy failed(&session, &TrainingSession::connectionFailed);
+        session.start(options, m_index);
+        QTRY_VERIFY_WITH_TIMEOUT(!failed.isEmpty(), 20000);
+        QCOMPARE(failed.first().at(0).value<protocol::ConnectionError>(), protocol::ConnectionError::WrongSecret);
+        QVERIFY2(panel.errorText().contains(QStringLiteral("Wrong secret")), qPrintable(panel.errorText()));
+        QCOMPARE(session.state(), TrainingSession::State::Failed);
+#endif
+    }
+
+private:
+    QTemporaryDir m_dir;
+    DatasetIndex m_index;
+};
+
+QTEST_MAIN(TestConnectionPanel)
+#include "tst_connection_panel.moc"

@@ -1,0 +1,170 @@
+// The window: restores its settings, trains against the real local agent, shows refusals.
+#include "connection_panel.h"
+#include "dashboard_view.h"
+#include "dataset_page.h"
+#include "live_line_chart.h"
+#include "main_window.h"
+#include "message_area.h"
+#include "preview/settings_store.h"
+#include "secret_field.h"
+#include "stage_latency_chart.h"
+#include "theme.h"
+#include "training_page.h"
+#include "uitest_support.h"
+
+#include <QAction>
+#include <QLineEdit>
+#include <QLineSeries>
+#include <QRadioButton>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace tandem;
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        Theme::apply(Theme::Mode::Light);
+        QVERIFY(m_dir.isValid());
+#ifdef TANDEM_AGENT_PATH
+        qputenv("TANDEM_AGENT", TANDEM_AGENT_PATH);
+#endif
+    }
+
+    void restoresItsSettings()
+    {
+        const QString settings = m_dir.filePath(QStringLiteral("restore.ini"));
+        const QString dataset = uitest::writeTinyDataset(m_dir.filePath(QStringLiteral("tiny")), 2, 3, 1);
+        {
+            MainWindow window(settings);
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            window.findChild<QSpinBox *>(QStringLiteral("epochsSpin"))->setValue(7);
+            window.findChild<QSpinBox *>(QStringLiteral("widthSpin"))->setValue(64);
+            window.findChild<QRadioButton *>(QStringLiteral("modeDial"))->setChecked(true);
+            window.findChild<QLineEdit *>(QStringLiteral("agentUrl"))->setText(QStringLiteral("ws://gpu.example:8765"));
+            window.findChild<SecretField *>()->setSecret("never-stored");
+            window.trainingPage()->dashboard()->setSmoothing(0.6);
+            window.tabs()->setCurrentIndex(1);
+            window.resize(1234, 777);
+            QSignalSpy opened(&window, &MainWindow::datasetOpened);
+            window.openDataset(dataset);
+            QTRY_COMPARE(opened.count(), 1);
+            window.close();
+        }
+        QFile file(settings);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QVERIFY2(!file.readAll().contains("never-stored"), "the secret must not be written to the settings");
+
+        MainWindow window(settings);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QCOMPARE(window.findChild<QSpinBox *>(QStringLiteral("epochsSpin"))->value(), 7);
+        QCOMPARE(window.findChild<QSpinBox *>(QStringLiteral("widthSpin"))->value(), 64);
+        QVERIFY(window.findChild<QRadioButton *>(QStringLiteral("modeDial"))->isChecked());
+        QCOMPARE(window.findChild<QLineEdit *>(QStringLiteral("agentUrl"))->text(), QStringLiteral("ws://gpu.example:8765"));
+        QVERIFY(window.findChild<SecretField *>()->secret().isEmpty());
+        QCOMPARE(window.trainingPage()->dashboard()->smoothing(), 0.6);
+        QCOMPARE(window.tabs()->currentIndex(), 1);
+        QCOMPARE(window.size(), QSize(1234, 777));
+        QVERIFY(window.reopenLastDataset()); // the recent list remembers it
+        QTRY_COMPARE(window.datasetIndex().root(), QDir(dataset).absolutePath());
+    }
+
+    void localAgentRunFillsTheLossChart()
+    {
+#ifndef TANDEM_AGENT_PATH
+        QSKIP("tandem-agent is not built");
+#else
+        const QString dataset = m_dir.filePath(QStringLiteral("fashion"));
+        if (const QString error = uitest::writeFashionMnist(dataset, 60, 20); !error.isEmpty())
+            QSKIP(qPrintable(error));
+        const QString settingsFile = m_dir.filePath(QStringLiteral("run.ini"));
+        {
+            SettingsStore settings(settingsFile);
+            TrainingOptions options;
+            options.model = QStringLiteral("cnn");
+            options.epochs = 1;
+            options.batchSize = 32;
+            options.preprocess.width = options.preprocess.height = 28;
+            options.preprocess.color = PreprocessOptions::Color::Gray;
+            options.device = QStringLiteral("cpu");
+            options.weightsPath = m_dir.filePath(QStringLiteral("weights.pt"));
+            settings.setTrainingOptions(options);
+            settings.setSaveWeights(true);
+        }
+        MainWindow window(settingsFile);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QSignalSpy finished(window.session(), &TrainingSession::finished);
+        window.openDataset(dataset, true);
+
+        DashboardView *dashboard = window.trainingPage()->dashboard();
+        QLineSeries *raw = dashboard->lossChart()->series(0);
+        QLineSeries *smoothed = dashboard->lossChart()->series(1);
+        QTRY_VERIFY_WITH_TIMEOUT(raw->count() > 0, 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty(), 60000);
+        QVERIFY2(finished.first().at(0).toBool(), qPrintable(finished.first().at(1).toString()));
+        dashboard->redrawNow();
+        QVERIFY(raw->count() > 5);
+        QCOMPARE(smoothed->count(), raw->count());
+        for (const QPointF &p : raw->points())
+            QVERIFY(std::isfinite(p.y()) && p.y() > 0);
+        QVERIFY(dashboard->accuracyChart()->series(0)->count() >= 1); // one validation point per epoch
+        QVERIFY(dashboard->stageChart()->upperSeries(protocol::Stage::Forward)->count() > 0);
+        QVERIFY(!dashboard->verdictText().isEmpty());
+        QVERIFY(QFileInfo(m_dir.filePath(QStringLiteral("weights.pt"))).size() > 0);
+        QVERIFY(window.messageArea()->texts().join(QLatin1Char('\n')).contains(QStringLiteral("Saved the trained weights")));
+        QVERIFY(window.pauseAction() && !window.stopAction()->isEnabled() && window.startAction()->isEnabled());
+#endif
+    }
+
+    void wrongSecretShowsTheRefusal()
+    {
+#ifndef TANDEM_AGENT_PATH
+        QSKIP("tandem-agent is not built");
+#else
+        uitest::AgentProcess agent(QStringLiteral(TANDEM_AGENT_PATH), "right");
+        const QUrl url = agent.waitForUrl();
+        QVERIFY2(url.isValid(), qPrintable(agent.output()));
+        const QString dataset = uitest::writeTinyDataset(m_dir.filePath(QStringLiteral("tiny2")), 2, 3, 1);
+
+        MainWindow window(m_dir.filePath(QStringLiteral("secret.ini")));
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QSignalSpy opened(&window, &MainWindow::datasetOpened);
+        window.openDataset(dataset);
+        QTRY_COMPARE(opened.count(), 1);
+        window.findChild<QRadioButton *>(QStringLiteral("modeDial"))->setChecked(true);
+        window.findChild<QLineEdit *>(QStringLiteral("agentUrl"))->setText(url.toString());
+        window.findChild<SecretField *>()->setSecret("wrong");
+        window.startAction()->trigger();
+
+        QTRY_VERIFY_WITH_TIMEOUT(window.messageArea()->texts().join(QLatin1Char('\n')).contains(QStringLiteral("refused the secret")), 20000);
+        QVERIFY(window.trainingPage()->connection()->errorText().contains(QStringLiteral("Wrong secret")));
+        QVERIFY(window.startAction()->isEnabled()); // ready to try again
+#endif
+    }
+
+    void startWithoutDatasetSaysWhatToDo()
+    {
+        MainWindow window(m_dir.filePath(QStringLiteral("empty.ini")));
+        window.startRun();
+        QCOMPARE(window.messageArea()->count(), 1);
+        QVERIFY(window.messageArea()->texts().first().contains(QStringLiteral("Open a dataset")));
+        QCOMPARE(window.session()->state(), TrainingSession::State::Idle);
+    }
+
+private:
+    QTemporaryDir m_dir;
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_main_window.moc"

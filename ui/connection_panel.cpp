@@ -1,0 +1,350 @@
+#include "connection_panel.h"
+
+#include "message_socket.h"
+#include "secret_field.h"
+#include "theme.h"
+
+#include <QButtonGroup>
+#include <QClipboard>
+#include <QComboBox>
+#include <QFormLayout>
+#include <QGuiApplication>
+#include <QHBoxLayout>
+#include <QHostInfo>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QPushButton>
+#include <QRadioButton>
+#include <QSpinBox>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace tandem {
+
+namespace {
+QString milliseconds(qint64 ns, bool sign = false)
+{
+    const double ms = double(ns) / 1e6;
+    const int decimals = std::abs(ms) < 10 ? 2 : 1;
+    return QStringLiteral("%1%2 ms").arg(sign && ms >= 0 ? QStringLiteral("+") : QString()).arg(ms, 0, 'f', decimals);
+}
+
+QString headline(protocol::ConnectionError error)
+{
+    using protocol::ConnectionError;
+    switch (error) {
+    case ConnectionError::Refused: return ConnectionPanel::tr("Connection refused");
+    case ConnectionError::WrongSecret: return ConnectionPanel::tr("Wrong secret");
+    case ConnectionError::PeerUnauthenticated: return ConnectionPanel::tr("The agent could not prove the secret");
+    case ConnectionError::IncompatibleVersion: return ConnectionPanel::tr("Incompatible protocol version");
+    case ConnectionError::Malformed:
+    case ConnectionError::Unexpected: return ConnectionPanel::tr("Protocol error");
+    case ConnectionError::PeerError: return ConnectionPanel::tr("The agent reported an error");
+    case ConnectionError::Timeout: return ConnectionPanel::tr("The agent stopped answering");
+    case ConnectionError::Dropped: return ConnectionPanel::tr("Connection dropped");
+    case ConnectionError::None: break;
+    }
+    return ConnectionPanel::tr("Connection closed");
+}
+
+QWidget *indented(QWidget *content)
+{
+    auto *row = new QWidget;
+    auto *layout = new QHBoxLayout(row);
+    layout->setContentsMargins(24, 0, 0, 2);
+    layout->addWidget(content, 1);
+    return row;
+}
+} // namespace
+
+ConnectionPanel::ConnectionPanel(QWidget *parent)
+    : QWidget(parent), m_modes(new QButtonGroup(this)), m_url(new QLineEdit), m_listenHost(new QComboBox),
+      m_listenPort(new QSpinBox), m_agentCommand(new QLineEdit), m_secret(new SecretField),
+      m_secretLabel(new QLabel(tr("Secret"))), m_stateDot(new QLabel), m_state(new QLabel), m_clock(new QLabel),
+      m_agent(new QLabel), m_error(new QLabel), m_reconnect(new QPushButton(Theme::icon(QStringLiteral("reconnect")), tr("Reconnect")))
+{
+    auto *local = new QRadioButton(tr("This computer (local agent)"));
+    auto *dial = new QRadioButton(tr("Connect to an agent at a URL"));
+    auto *listen = new QRadioButton(tr("Wait for the agent to dial in"));
+    local->setObjectName(QStringLiteral("modeLocal"));
+    dial->setObjectName(QStringLiteral("modeDial"));
+    listen->setObjectName(QStringLiteral("modeListen"));
+    local->setToolTip(tr("Starts tandem-agent here on 127.0.0.1 with a fresh secret; it trains on this "
+                         "computer's CPU, or its GPU when the agent was built with CUDA."));
+    dial->setToolTip(tr("An agent started with --listen, reached directly, through an SSH forward or a tunnel."));
+    listen->setToolTip(tr("This app listens; the agent dials out with --connect (the direction Colab allows)."));
+    m_modes->addButton(local, int(AgentMode::Local));
+    m_modes->addButton(dial, int(AgentMode::Dial));
+    m_modes->addButton(listen, int(AgentMode::Listen));
+
+    m_url->setObjectName(QStringLiteral("agentUrl"));
+    m_url->setPlaceholderText(QStringLiteral("wss://name.trycloudflare.com  or  ws://host:8765"));
+    m_url->setClearButtonEnabled(true);
+    m_urlRow = indented(m_url);
+
+    m_listenHost->addItem(tr("this computer only (127.0.0.1)"), QStringLiteral("127.0.0.1"));
+    m_listenHost->addItem(tr("every network (0.0.0.0)"), QStringLiteral("0.0.0.0"));
+    m_listenPort->setRange(1, 65535);
+    m_listenPort->setValue(8765);
+    auto *listenBox = new QWidget;
+    auto *listenLayout = new QHBoxLayout(listenBox);
+    listenLayout->setContentsMargins(0, 0, 0, 0);
+    listenLayout->addWidget(m_listenHost, 1);
+    listenLayout->addWidget(new QLabel(tr("port")));
+    listenLayout->addWidget(m_listenPort);
+    m_listenRow = indented(listenBox);
+
+    m_agentCommand->setReadOnly(true);
+    m_agentCommand->setToolTip(tr("Run this where the agent is (for Colab: in the notebook's cell)."));
+    auto *copyCommand = new QToolButton;
+    copyCommand->setIcon(Theme::icon(QStringLiteral("copy")));
+    copyCommand->setToolTip(tr("Copy the command, secret included"));
+    auto *commandBox = new QWidget;
+    auto *commandLayout = new QHBoxLayout(commandBox);
+    commandLayout->setContentsMargins(0, 0, 0, 0);
+    commandLayout->setSpacing(4);
+    commandLayout->addWidget(m_agentCommand, 1);
+    commandLayout->addWidget(copyCommand);
+    m_commandRow = indented(commandBox);
+
+    m_stateDot->setPixmap(Theme::dot(Theme::stateColor(TrainingSession::State::Idle)));
+    m_state->setObjectName(QStringLiteral("connectionState"));
+    m_state->setText(tr("Not connected"));
+    m_clock->setProperty("role", QStringLiteral("caption"));
+    m_clock->setObjectName(QStringLiteral("clockLabel"));
+    m_agent->setProperty("role", QStringLiteral("caption"));
+    m_agent->setWordWrap(true);
+    m_error->setObjectName(QStringLiteral("connectionError"));
+    m_error->setWordWrap(true);
+    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_error->setVisible(false);
+    m_reconnect->setObjectName(QStringLiteral("reconnectButton"));
+    m_reconnect->setToolTip(tr("Start the run again with these connection settings"));
+    m_reconnect->setVisible(false);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(4);
+    layout->addWidget(local);
+    layout->addWidget(dial);
+    layout->addWidget(m_urlRow);
+    layout->addWidget(listen);
+    layout->addWidget(m_listenRow);
+    layout->addWidget(m_commandRow);
+    auto *secretRow = new QHBoxLayout;
+    secretRow->addWidget(m_secretLabel);
+    secretRow->addWidget(m_secret, 1);
+    layout->addSpacing(4);
+    layout->addLayout(secretRow);
+    layout->addSpacing(6);
+    auto *stateRow = new QHBoxLayout;
+    stateRow->setSpacing(6);
+    stateRow->addWidget(m_stateDot);
+    stateRow->addWidget(m_state, 1);
+    stateRow->addWidget(m_reconnect);
+    layout->addLayout(stateRow);
+    layout->addWidget(m_clock);
+    layout->addWidget(m_agent);
+    layout->addWidget(m_error);
+
+    connect(m_modes, &QButtonGroup::idToggled, this, [this](int, bool checked) {
+        if (!checked)
+            return;
+        updateModeWidgets();
+        Q_EMIT changed();
+    });
+    connect(m_url, &QLineEdit::textChanged, this, &ConnectionPanel::changed);
+    connect(m_listenHost, &QComboBox::currentIndexChanged, this, [this] {
+        updateAgentCommand();
+        Q_EMIT changed();
+    });
+    connect(m_listenPort, &QSpinBox::valueChanged, this, [this] {
+        updateAgentCommand();
+        Q_EMIT changed();
+    });
+    connect(m_secret, &SecretField::secretChanged, this, &ConnectionPanel::updateAgentCommand);
+    connect(m_secret, &SecretField::notice, this, &ConnectionPanel::notice);
+    connect(copyCommand, &QToolButton::clicked, this, [this] {
+        const QString url = m_agentCommand->property("url").toString();
+        QGuiApplication::clipboard()->setText(
+            QStringLiteral("TANDEM_SECRET='%1' tandem-agent --connect %2").arg(QString::fromUtf8(m_secret->secret()), url));
+        Q_EMIT notice(tr("Agent command copied, with the secret: paste it where the agent runs."));
+    });
+    connect(m_reconnect, &QPushButton::clicked, this, &ConnectionPanel::reconnectRequested);
+    setMode(AgentMode::Local);
+}
+
+void ConnectionPanel::attach(TrainingSession *session)
+{
+    m_session = session;
+    connect(session, &TrainingSession::stateChanged, this, &ConnectionPanel::onStateChanged);
+    connect(session, &TrainingSession::clockUpdated, this, &ConnectionPanel::onClock);
+    connect(session, &TrainingSession::agentReady, this, &ConnectionPanel::onAgentReady);
+    connect(session, &TrainingSession::connectionFailed, this, &ConnectionPanel::onConnectionFailed);
+    connect(session, &TrainingSession::finished, this, [this](bool ok, const QString &message) {
+        if (ok || !m_session || m_session->state() != TrainingSession::State::Failed || !m_error->isHidden())
+            return;
+        // Failures before a connection existed (no agent program, port in use) land here.
+        m_error->setText(QStringLiteral("<b>%1</b><br>%2").arg(tr("Could not start"), message.toHtmlEscaped()));
+        m_error->setVisible(true);
+        m_reconnect->setVisible(true);
+    });
+}
+
+AgentMode ConnectionPanel::mode() const
+{
+    return AgentMode(std::max(0, m_modes->checkedId()));
+}
+
+void ConnectionPanel::setMode(AgentMode mode)
+{
+    if (QAbstractButton *button = m_modes->button(int(mode)))
+        button->setChecked(true);
+    updateModeWidgets();
+}
+
+void ConnectionPanel::setUrl(const QString &url)
+{
+    m_url->setText(url);
+}
+
+void ConnectionPanel::updateModeWidgets()
+{
+    const AgentMode m = mode();
+    m_urlRow->setEnabled(m == AgentMode::Dial);
+    m_urlRow->setVisible(m == AgentMode::Dial);
+    m_listenRow->setVisible(m == AgentMode::Listen);
+    m_commandRow->setVisible(m == AgentMode::Listen);
+    const bool needsSecret = m != AgentMode::Local;
+    m_secret->setEnabled(needsSecret);
+    m_secretLabel->setEnabled(needsSecret);
+    m_secret->lineEdit()->setPlaceholderText(needsSecret ? tr("paste the agent's secret, or generate one")
+                                                         : tr("made fresh for each run"));
+    updateAgentCommand();
+}
+
+void ConnectionPanel::updateAgentCommand()
+{
+    QString host = m_listenHost->currentData().toString();
+    if (host == QLatin1String("0.0.0.0"))
+        host = QHostInfo::localHostName();
+    const QString url = QStringLiteral("ws://%1:%2").arg(host).arg(m_listenPort->value());
+    m_agentCommand->setProperty("url", url);
+    m_agentCommand->setText(QStringLiteral("TANDEM_SECRET=%1 tandem-agent --connect %2")
+                                .arg(m_secret->secret().isEmpty() ? tr("<secret>") : QStringLiteral("••••••"), url));
+}
+
+void ConnectionPanel::load(const TrainingOptions &options)
+{
+    setMode(options.agentMode);
+    m_url->setText(options.agentUrl.toString());
+    const int host = m_listenHost->findData(options.listenHost);
+    m_listenHost->setCurrentIndex(host < 0 ? 0 : host);
+    m_listenPort->setValue(options.listenPort);
+    if (!options.secret.isEmpty())
+        m_secret->setSecret(options.secret);
+    updateAgentCommand();
+}
+
+void ConnectionPanel::applyTo(TrainingOptions &options) const
+{
+    options.agentMode = mode();
+    options.agentUrl = QUrl(m_url->text().trimmed());
+    options.listenHost = m_listenHost->currentData().toString();
+    options.listenPort = quint16(m_listenPort->value());
+    options.secret = options.agentMode == AgentMode::Local ? QByteArray() : m_secret->secret();
+}
+
+QString ConnectionPanel::validate() const
+{
+    const AgentMode m = mode();
+    if (m == AgentMode::Dial) {
+        const QUrl url(m_url->text().trimmed());
+        if (m_url->text().trimmed().isEmpty())
+            return tr("Enter the agent's address, for example ws://127.0.0.1:8765 or wss://name.trycloudflare.com.");
+        if (!url.isValid() || (url.scheme() != QLatin1String("ws") && url.scheme() != QLatin1String("wss")) || url.host().isEmpty())
+            return tr("The agent's address must be a ws:// or wss:// URL with a host, not \"%1\".").arg(m_url->text().trimmed());
+        if (!url.userInfo().isEmpty() || url.hasQuery())
+            return tr("The secret must not travel in the URL: remove the user name, password or query and put the "
+                      "secret in the Secret field.");
+    }
+    if (m != AgentMode::Local && m_secret->secret().isEmpty())
+        return tr("Enter the agent's secret, or generate one and give it to the agent.");
+    return {};
+}
+
+QString ConnectionPanel::stateText() const
+{
+    return m_state->text();
+}
+
+QString ConnectionPanel::errorText() const
+{
+    return m_error->isHidden() ? QString() : m_error->text();
+}
+
+void ConnectionPanel::onStateChanged(TrainingSession::State state)
+{
+    using State = TrainingSession::State;
+    m_stateDot->setPixmap(Theme::dot(Theme::stateColor(state)));
+    QString text;
+    switch (state) {
+    case State::Idle: text = tr("Not connected"); break;
+    case State::Training:
+    case State::Paused:
+    case State::Configuring:
+    case State::Finishing: text = tr("Connected · %1").arg(TrainingSession::stateName(state)); break;
+    case State::WaitingForAgent:
+        text = tr("Waiting for the agent to dial %1").arg(m_session ? m_session->listenUrl().toString() : QString());
+        break;
+    default: text = TrainingSession::stateName(state); break;
+    }
+    m_state->setText(text);
+    const bool starting = state == State::Indexing || state == State::StartingAgent || state == State::Connecting
+                          || state == State::WaitingForAgent;
+    if (starting) {
+        m_error->setVisible(false);
+        m_reconnect->setVisible(false);
+        m_clock->clear();
+        m_agent->clear();
+    }
+    // The connection settings cannot change under a run.
+    const bool active = m_session && m_session->isActive();
+    for (QAbstractButton *button : m_modes->buttons())
+        button->setEnabled(!active);
+    m_urlRow->setEnabled(!active && mode() == AgentMode::Dial);
+    m_listenRow->setEnabled(!active);
+    m_secret->setEnabled(!active && mode() != AgentMode::Local);
+}
+
+void ConnectionPanel::onClock(qint64 offsetNs, qint64 roundTripNs)
+{
+    m_clock->setText(tr("Round trip %1 · clock offset %2 (± %3)")
+                         .arg(milliseconds(roundTripNs), milliseconds(offsetNs, true), milliseconds(roundTripNs / 2)));
+}
+
+void ConnectionPanel::onAgentReady(const protocol::SessionInfo &info)
+{
+    QStringList parts{info.device, info.model};
+    if (info.parameters > 0)
+        parts << tr("%1 M parameters").arg(double(info.parameters) / 1e6, 0, 'f', 2);
+    if (!info.precision.isEmpty())
+        parts << info.precision;
+    if (!info.torchVersion.isEmpty())
+        parts << tr("libtorch %1").arg(info.torchVersion);
+    QString text = tr("Agent: %1").arg(parts.join(QStringLiteral(" · ")));
+    if (!info.note.isEmpty())
+        text += QStringLiteral("\n") + info.note;
+    m_agent->setText(text);
+}
+
+void ConnectionPanel::onConnectionFailed(protocol::ConnectionError error, const QString &message)
+{
+    m_error->setText(QStringLiteral("<span style='color:%1'><b>%2</b></span><br>%3")
+                         .arg(Theme::error().name(), headline(error), message.toHtmlEscaped()));
+    m_error->setVisible(true);
+    m_reconnect->setVisible(true);
+}
+
+} // namespace tandem

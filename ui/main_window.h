@@ -1,0 +1,110 @@
+// Tandem's main window: composes the dataset and training pages, the message area and the menus.
+#pragma once
+
+#include "dataset/dataset_index.h"
+#include "session/training_session.h"
+
+#include <QMainWindow>
+
+#include <memory>
+#include <optional>
+
+QT_BEGIN_NAMESPACE
+class QAction;
+class QMenu;
+class QTabWidget;
+QT_END_NAMESPACE
+
+namespace tandem {
+
+class DatasetPage;
+class DatasetScanner;
+class MessageArea;
+class RunStatusWidget;
+class SettingsStore;
+class TrainingPage;
+
+// The window wires widgets to the TrainingSession and DatasetScanner and turns their signals into
+// messages; the session decides what happens in a run, the pages show it.
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(MainWindow)
+public:
+    // settingsFile empty: the application's settings.
+    explicit MainWindow(const QString &settingsFile = {}, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    // Indexes the folder off the UI thread and shows it; startRun: train as soon as it is open.
+    void openDataset(const QString &path, bool startRun = false);
+    void startRun();
+    void saveSettings();
+    // Opens the most recent dataset that still exists; false when there is none.
+    bool reopenLastDataset();
+
+    [[nodiscard]] TrainingOptions currentOptions() const;
+    [[nodiscard]] const DatasetIndex &datasetIndex() const { return m_index; }
+    [[nodiscard]] TrainingSession *session() const { return m_session; }
+    [[nodiscard]] DatasetScanner *scanner() const { return m_scanner; }
+    [[nodiscard]] DatasetPage *datasetPage() const { return m_datasetPage; }
+    [[nodiscard]] TrainingPage *trainingPage() const { return m_trainingPage; }
+    [[nodiscard]] MessageArea *messageArea() const { return m_messages; }
+    [[nodiscard]] QTabWidget *tabs() const { return m_tabs; }
+    [[nodiscard]] QAction *startAction() const { return m_start; }
+    [[nodiscard]] QAction *pauseAction() const { return m_pause; }
+    [[nodiscard]] QAction *stopAction() const { return m_stop; }
+
+Q_SIGNALS:
+    void datasetOpened(const QString &root);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
+
+private:
+    void createActions();
+    void createMenus();
+    void connectSession();
+    void restoreSettings();
+    void updateActions();
+    void onDatasetScanned(const DatasetIndex &index);
+    void chooseDataset();
+    void exportReport();
+    void saveSession();
+    void openSession();
+    void setDarkTheme(bool dark);
+    void showAbout();
+    void rebuildRecentMenu();
+    [[nodiscard]] const RunRecord *shownRecord() const;
+
+    std::unique_ptr<SettingsStore> m_settings;
+    TrainingSession *m_session;
+    DatasetScanner *m_scanner;
+    DatasetIndex m_index;
+    DatasetIndexOptions m_indexOptions; // what m_index was scanned with
+    std::optional<RunRecord> m_loadedRecord; // Open session…: shown instead of the session's
+    bool m_startWhenOpen = false;
+    bool m_connectionErrorShown = false;
+    int m_runFailures = 0;
+
+    QTabWidget *m_tabs;
+    DatasetPage *m_datasetPage;
+    TrainingPage *m_trainingPage;
+    MessageArea *m_messages;
+    RunStatusWidget *m_status;
+    QMenu *m_recentMenu = nullptr;
+    QAction *m_open = nullptr;
+    QAction *m_start = nullptr;
+    QAction *m_pause = nullptr;
+    QAction *m_stop = nullptr;
+    QAction *m_export = nullptr;
+    QAction *m_saveSession = nullptr;
+    QAction *m_openSession = nullptr;
+    QAction *m_darkTheme = nullptr;
+    QAction *m_retry = nullptr;
+    QAction *m_openWeightsFolder = nullptr;
+    QAction *m_showSkipped = nullptr;
+    QString m_weightsFolder;
+};
+
+} // namespace tandem

@@ -1,0 +1,44 @@
+// Per-batch latency of every working pipeline stage on both hosts, stacked, live.
+#pragma once
+
+#include "zoomable_chart_view.h"
+
+#include "protocol/stage.h"
+
+#include <array>
+
+QT_BEGIN_NAMESPACE
+class QAreaSeries;
+class QLineSeries;
+QT_END_NAMESPACE
+
+namespace tandem {
+
+class TrainingMetrics;
+
+// One stacked band per stage (this computer below, the wire in the middle, the agent on top),
+// each batch's milliseconds averaged per pixel column. Waiting (credit wait, queue wait) is not
+// work and is left out of the stack; the bottleneck verdict accounts for it.
+class StageLatencyChart : public ZoomableChartView {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(StageLatencyChart)
+public:
+    explicit StageLatencyChart(QWidget *parent = nullptr);
+
+    void setSource(const TrainingMetrics *metrics); // not owned
+    // The top line of a stage's band (cumulative milliseconds), or nullptr for a waiting stage.
+    [[nodiscard]] QLineSeries *upperSeries(protocol::Stage stage) const;
+
+protected:
+    [[nodiscard]] std::optional<std::pair<double, double>> dataXRange() const override;
+    std::optional<std::pair<double, double>> redrawSeries(double x0, double x1, int columns) override;
+    [[nodiscard]] bool hasData() const override;
+
+private:
+    const TrainingMetrics *m_metrics = nullptr;
+    QString m_title;
+    std::array<QLineSeries *, protocol::kStageCount> m_upper{};
+    std::array<QAreaSeries *, protocol::kStageCount> m_areas{};
+};
+
+} // namespace tandem

@@ -1,0 +1,205 @@
+#include "zoomable_chart_view.h"
+
+#include "theme.h"
+
+#include <QApplication>
+#include <QMouseEvent>
+#include <QPainter>
+#include <QValueAxis>
+#include <QWheelEvent>
+
+#include <cmath>
+
+namespace tandem {
+
+ZoomableChartView::ZoomableChartView(const QString &title, const QString &xTitle, const QString &yTitle, QWidget *parent)
+    : QChartView(parent), m_xAxis(new QValueAxis), m_yAxis(new QValueAxis)
+{
+    auto *chart = new QChart;
+    chart->setTitle(title);
+    chart->setAnimationOptions(QChart::NoAnimation);
+    chart->setMargins(QMargins(6, 4, 6, 4));
+    chart->legend()->setAlignment(Qt::AlignTop);
+    m_xAxis->setTitleText(xTitle);
+    m_yAxis->setTitleText(yTitle);
+    chart->addAxis(m_xAxis, Qt::AlignBottom);
+    chart->addAxis(m_yAxis, Qt::AlignLeft);
+    setChart(chart); // the view owns the chart
+    setRenderHint(QPainter::Antialiasing);
+    setRubberBand(QChartView::HorizontalRubberBand);
+    setMinimumSize(260, 200);
+    setFrameShape(QFrame::NoFrame);
+    setToolTip(tr("Drag or scroll to zoom · right-click or double-click to follow the data again"));
+    m_xAxis->setRange(0, m_minXSpan);
+    m_yAxis->setRange(0, 1);
+
+    // A person zooming (rubber band) moves the axes: stop following and redraw at the new scale.
+    connect(m_xAxis, &QValueAxis::rangeChanged, this, [this] {
+        if (m_settingRanges)
+            return;
+        m_following = false;
+        redraw();
+    });
+    restyle();
+}
+
+void ZoomableChartView::restyle()
+{
+    Theme::styleChart(chart());
+    update();
+}
+
+void ZoomableChartView::setPlaceholder(const QString &text)
+{
+    m_placeholder = text;
+    viewport()->update();
+}
+
+void ZoomableChartView::setFixedYRange(double lo, double hi)
+{
+    m_fixedY = std::make_pair(lo, hi);
+}
+
+double ZoomableChartView::niceStep(double span, int targetTicks)
+{
+    if (!(span > 0) || !std::isfinite(span))
+        return 1.0;
+    const double raw = span / std::max(1, targetTicks);
+    const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+    const double normalised = raw / magnitude;
+    const double step = normalised < 1.5 ? 1.0 : normalised < 3.0 ? 2.0 : normalised < 7.0 ? 5.0 : 10.0;
+    return step * magnitude;
+}
+
+void ZoomableChartView::applyNiceTicks(QValueAxis *axis, double span, int targetTicks, bool integers)
+{
+    double step = niceStep(span, targetTicks);
+    if (integers)
+        step = std::max(1.0, std::round(step));
+    const int decimals = step >= 1.0 ? 0 : int(std::ceil(-std::log10(step) - 1e-9));
+    axis->setTickType(QValueAxis::TicksDynamic);
+    axis->setTickAnchor(0.0);
+    axis->setTickInterval(step);
+    axis->setLabelFormat(QStringLiteral("%.%1f").arg(decimals));
+}
+
+void ZoomableChartView::setRanges(double x0, double x1, double y0, double y1)
+{
+    m_settingRanges = true;
+    m_xAxis->setRange(x0, x1);
+    m_yAxis->setRange(y0, y1);
+    applyNiceTicks(m_xAxis, x1 - x0, 6, true);
+    applyNiceTicks(m_yAxis, y1 - y0, 5, false);
+    m_settingRanges = false;
+}
+
+void ZoomableChartView::redraw()
+{
+    const auto extent = dataXRange();
+    double x0 = m_xAxis->min();
+    double x1 = m_xAxis->max();
+    if (m_following) {
+        x0 = extent ? std::min(m_xOrigin, extent->first) : m_xOrigin;
+        x1 = std::max(extent ? extent->second + m_xEndPadding : x0, x0 + m_minXSpan);
+    }
+    const int columns = std::max(1, int(chart()->plotArea().width()));
+    const auto drawn = redrawSeries(x0, x1, columns);
+    double y0 = 0;
+    double y1 = 1;
+    if (m_fixedY) {
+        y0 = m_fixedY->first;
+        y1 = m_fixedY->second;
+    } else if (drawn) {
+        y0 = drawn->first;
+        y1 = drawn->second;
+        if (m_yIncludesZero)
+            y0 = std::min(0.0, y0);
+        if (y1 - y0 < 1e-9) { // a flat line: give it room
+            y1 += std::max(1e-3, std::abs(y1) * 0.1);
+            if (!m_yIncludesZero || y0 < 0)
+                y0 -= std::max(1e-3, std::abs(y0) * 0.1);
+        }
+        // Round the ends out to the ticks, so the plot is framed by labelled lines.
+        const double step = niceStep(y1 - y0, 5);
+        y1 = std::ceil(y1 / step - 1e-9) * step;
+        y0 = std::floor(y0 / step + 1e-9) * step;
+        if (y1 <= drawn->second)
+            y1 += step * 0.5;
+    }
+    setRanges(x0, x1, y0, y1);
+    viewport()->update();
+}
+
+void ZoomableChartView::resetZoom()
+{
+    m_following = true;
+    redraw();
+}
+
+void ZoomableChartView::wheelEvent(QWheelEvent *event)
+{
+    const double steps = event->angleDelta().y() / 120.0;
+    if (steps == 0 || !hasData()) {
+        event->ignore();
+        return;
+    }
+    const QRectF plot = chart()->plotArea();
+    const double at = (event->position().x() - plot.left()) / std::max(1.0, plot.width());
+    const double x0 = m_xAxis->min();
+    const double x1 = m_xAxis->max();
+    const double anchor = x0 + std::clamp(at, 0.0, 1.0) * (x1 - x0);
+    const double factor = std::pow(0.8, steps);
+    const double span = std::max(2.0, (x1 - x0) * factor);
+    const auto extent = dataXRange();
+    if (extent && span >= (extent->second - extent->first) * 1.02 && steps < 0) {
+        resetZoom(); // zoomed out past the data: follow it again
+        event->accept();
+        return;
+    }
+    m_following = false;
+    const double ratio = (anchor - x0) / std::max(1e-9, x1 - x0);
+    setRanges(anchor - ratio * span, anchor + (1 - ratio) * span, m_yAxis->min(), m_yAxis->max());
+    redraw();
+    event->accept();
+}
+
+void ZoomableChartView::mouseReleaseEvent(QMouseEvent *event)
+{
+    if (event->button() == Qt::RightButton) {
+        resetZoom(); // instead of QChartView's one-step zoom out
+        event->accept();
+        return;
+    }
+    QChartView::mouseReleaseEvent(event);
+}
+
+void ZoomableChartView::mouseDoubleClickEvent(QMouseEvent *event)
+{
+    resetZoom();
+    event->accept();
+}
+
+void ZoomableChartView::resizeEvent(QResizeEvent *event)
+{
+    QChartView::resizeEvent(event);
+    redraw(); // the column count follows the plot's width
+}
+
+void ZoomableChartView::changeEvent(QEvent *event)
+{
+    QChartView::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange)
+        restyle();
+}
+
+void ZoomableChartView::paintEvent(QPaintEvent *event)
+{
+    QChartView::paintEvent(event);
+    if (hasData() || m_placeholder.isEmpty())
+        return;
+    QPainter painter(viewport());
+    painter.setPen(Theme::muted());
+    painter.drawText(chart()->plotArea().toRect(), Qt::AlignCenter | Qt::TextWordWrap, m_placeholder);
+}
+
+} // namespace tandem
