@@ -1,6 +1,7 @@
 // tandem: the desktop app, and its headless commands (train, sample-data).
 #include "sample_data_command.h"
 #include "desktop_app.h"
+#include "report_command.h"
 #include "train_command.h"
 
 #include <QGuiApplication>
@@ -19,6 +20,7 @@ void printUsage()
                 "  --theme NAME    light or dark\n\n"
                 "commands:\n"
                 "  train         train headless: preprocess here, train on tandem-agent (tandem train --help)\n"
+                "  report        export a saved run's reports again, or compare two runs (tandem report --help)\n"
                 "  sample-data   write Fashion-MNIST from Debian's dataset-fashion-mnist as PNG class folders\n"
                 "  --version     print the version\n");
 }
@@ -41,7 +43,7 @@ int main(int argc, char *argv[])
         printUsage();
         return 0;
     }
-    if (argc > 1 && (isCommand(argv[1], "train") || isCommand(argv[1], "sample-data"))) {
+    if (argc > 1 && (isCommand(argv[1], "train") || isCommand(argv[1], "sample-data") || isCommand(argv[1], "report"))) {
         // Headless commands still render PDF reports, which needs a GUI application object;
         // the offscreen platform needs no display.
         if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
@@ -51,6 +53,8 @@ int main(int argc, char *argv[])
         arguments.removeAt(1); // the command name; QCommandLineParser sees the options only
         if (isCommand(argv[1], "train"))
             return tandem::runTrainCommand(arguments);
+        if (isCommand(argv[1], "report"))
+            return tandem::runReportCommand(arguments);
         return tandem::runSampleDataCommand(arguments);
     }
     // Options (--dataset DIR, --start, Qt's own -style …) belong to the desktop app.

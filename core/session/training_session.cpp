@@ -345,6 +345,7 @@ void TrainingSession::onSessionReady(const protocol::SessionReady &ready)
     }
     m_agentInfo = info;
     m_credits = info->credits;
+    m_record.title = QStringLiteral("%1 · %2 on %3").arg(QFileInfo(m_options.datasetRoot).fileName(), info->model, info->device);
     QJsonObject agent = QJsonDocument::fromJson(ready.json).object();
     agent[QStringLiteral("software")] = m_socket->peerSoftware();
     m_record.settings[QStringLiteral("agent")] = agent;
