@@ -57,6 +57,7 @@ ClassListPanel::ClassListPanel(QWidget *parent)
     skippedLayout->addWidget(m_skippedHeading);
     skippedLayout->addWidget(m_skippedNone);
     skippedLayout->addWidget(m_skipped, 1);
+    skippedLayout->addStretch(0); // takes the room while the list is hidden
 
     m_splitter->addWidget(classesBox);
     m_splitter->addWidget(skippedBox);

@@ -11,6 +11,7 @@
 #include <QLineSeries>
 #include <QLocale>
 #include <QSlider>
+#include <QScopeGuard>
 #include <QVBoxLayout>
 
 #include <cmath>
@@ -236,6 +237,13 @@ void DashboardView::redrawNow()
 {
     m_redrawTimer.stop();
     ++m_redraws;
+    QElapsedTimer clock;
+    clock.start();
+    // The next redraw waits at least twice as long as this one took, so that with a huge run the
+    // UI thread still spends most of its time on the person, not on the charts.
+    const auto adapt = qScopeGuard([this, &clock] {
+        m_redrawTimer.setInterval(int(std::clamp<qint64>(2 * clock.elapsed(), kRedrawMs, 10 * kRedrawMs)));
+    });
     m_loss->redraw();
     m_accuracy->setMinimumXSpan(std::max(2, m_epochs));
     m_accuracy->redraw();

@@ -22,8 +22,9 @@ class StageLatencyChart;
 class StatTile;
 
 // Messages only append to TrainingMetrics and mark the view dirty; a timer redraws at most every
-// kRedrawMs, so a fast agent sending thousands of steps a second costs one redraw per tick.
-// Charts are decimated to their pixel width: a million loss points draw like two thousand.
+// kRedrawMs (or twice the last redraw's time, if that is longer), so a fast agent sending
+// thousands of steps a second costs one redraw per tick. Charts are decimated to their pixel
+// width: a million loss points draw like two thousand.
 class DashboardView : public QWidget {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(DashboardView)

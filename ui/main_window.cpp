@@ -5,6 +5,7 @@
 #include "dataset_page.h"
 #include "message_area.h"
 #include "preview/dataset_scanner.h"
+#include "preview/preprocess_suggestion.h"
 #include "preview/settings_store.h"
 #include "report/report_exporter.h"
 #include "run_status_widget.h"
@@ -93,6 +94,8 @@ MainWindow::MainWindow(const QString &settingsFile, QWidget *parent)
             [this](const QString &text) { m_messages->post(Severity::Info, text, QStringLiteral("notice")); });
 
     restoreSettings();
+    m_suggestPreprocess = !m_settings->hasPreprocessOptions();
+    connect(m_datasetPage, &DatasetPage::preprocessChanged, this, [this] { m_suggestPreprocess = false; });
     updateActions();
 }
 
@@ -348,6 +351,16 @@ void MainWindow::onDatasetScanned(const DatasetIndex &index)
     }
     m_index = index;
     m_runFailures = 0;
+    if (m_suggestPreprocess) {
+        m_suggestPreprocess = false;
+        QString why;
+        if (const auto suggested = PreprocessSuggestion::forDataset(index, m_datasetPage->preprocessOptions(), &why)) {
+            m_datasetPage->setPreprocessOptions(*suggested);
+            m_messages->post(Severity::Info,
+                             tr("Preprocessing set to %1 to match these images; change it under Preprocessing.").arg(why),
+                             QStringLiteral("preprocess"));
+        }
+    }
     m_datasetPage->setIndex(index);
     m_settings->addRecentDataset(index.root());
     setWindowTitle(tr("%1 — Tandem").arg(QFileInfo(index.root()).fileName()));
@@ -420,25 +433,33 @@ void MainWindow::startRun()
 
 void MainWindow::exportReport()
 {
-    const RunRecord *record = shownRecord();
-    if (!record)
+    if (!shownRecord())
         return;
     const QString dir = QFileDialog::getExistingDirectory(
         this, tr("Export Report To"), m_settings->uiValue(QStringLiteral("lastReportDir"), QDir::homePath()).toString());
     if (dir.isEmpty())
         return;
     m_settings->setUiValue(QStringLiteral("lastReportDir"), dir);
+    exportReportTo(dir);
+}
+
+bool MainWindow::exportReportTo(const QString &dir)
+{
+    const RunRecord *record = shownRecord();
+    if (!record)
+        return false;
     QApplication::setOverrideCursor(Qt::WaitCursor);
     const ReportExporter::ExportResult result =
         ReportExporter::exportAll(*record, dir, ReportExporter::suggestedBaseName(*record));
     QApplication::restoreOverrideCursor();
     if (!result.ok()) {
         m_messages->post(Severity::Error, tr("The report could not be written: %1").arg(result.error), QStringLiteral("export"));
-        return;
+        return false;
     }
     m_messages->post(Severity::Success,
                      tr("Wrote %n report file(s) to %1.", nullptr, int(result.written.size())).arg(QDir::toNativeSeparators(dir)),
                      QStringLiteral("export"));
+    return true;
 }
 
 void MainWindow::saveSession()
@@ -448,17 +469,26 @@ void MainWindow::saveSession()
         return;
     const QString suggested = QDir(m_settings->uiValue(QStringLiteral("lastReportDir"), QDir::homePath()).toString())
                                   .filePath(ReportExporter::suggestedBaseName(*record) + SessionFile::suffix());
-    QString path = QFileDialog::getSaveFileName(this, tr("Save Session"), suggested,
-                                                tr("Tandem runs (*%1)").arg(SessionFile::suffix()));
-    if (path.isEmpty())
-        return;
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save Session"), suggested,
+                                                      tr("Tandem runs (*%1)").arg(SessionFile::suffix()));
+    if (!path.isEmpty())
+        saveSessionTo(path);
+}
+
+bool MainWindow::saveSessionTo(const QString &chosen)
+{
+    const RunRecord *record = shownRecord();
+    if (!record)
+        return false;
+    QString path = chosen;
     if (!path.endsWith(SessionFile::suffix()))
         path += SessionFile::suffix();
     if (const QString error = SessionFile::save(*record, path); !error.isEmpty()) {
         m_messages->post(Severity::Error, tr("The session could not be saved: %1").arg(error), QStringLiteral("export"));
-        return;
+        return false;
     }
     m_messages->post(Severity::Success, tr("Saved the run to %1.").arg(QDir::toNativeSeparators(path)), QStringLiteral("export"));
+    return true;
 }
 
 void MainWindow::openSession()
@@ -466,19 +496,28 @@ void MainWindow::openSession()
     const QString path = QFileDialog::getOpenFileName(this, tr("Open Session"),
                                                       m_settings->uiValue(QStringLiteral("lastReportDir"), QDir::homePath()).toString(),
                                                       tr("Tandem runs (*%1);;JSON (*.json)").arg(SessionFile::suffix()));
-    if (path.isEmpty())
-        return;
+    if (!path.isEmpty())
+        openSessionFrom(path);
+}
+
+bool MainWindow::openSessionFrom(const QString &path)
+{
+    if (m_session->isActive()) {
+        m_messages->post(Severity::Warning, tr("Stop the run before opening a saved one."), QStringLiteral("export"));
+        return false;
+    }
     SessionFile::LoadResult loaded = SessionFile::load(path);
     if (!loaded.ok()) {
         m_messages->post(Severity::Error, tr("Cannot open %1: %2").arg(QDir::toNativeSeparators(path), loaded.message),
                          QStringLiteral("export"));
-        return;
+        return false;
     }
     m_loadedRecord = std::move(loaded.run);
     m_trainingPage->dashboard()->showRecord(*m_loadedRecord);
     m_tabs->setCurrentIndex(TrainingTab);
     updateActions();
     statusBar()->showMessage(tr("Showing the saved run %1").arg(m_loadedRecord->title), 8000);
+    return true;
 }
 
 void MainWindow::setDarkTheme(bool dark)

@@ -40,6 +40,11 @@ public:
     void saveSettings();
     // Opens the most recent dataset that still exists; false when there is none.
     bool reopenLastDataset();
+    // What File › Export Report…, Save Session… and Open Session… do once a place is chosen.
+    // Each reports success or failure in the message area and returns whether it worked.
+    bool exportReportTo(const QString &dir);
+    bool saveSessionTo(const QString &path);
+    bool openSessionFrom(const QString &path);
 
     [[nodiscard]] TrainingOptions currentOptions() const;
     [[nodiscard]] const DatasetIndex &datasetIndex() const { return m_index; }
@@ -84,6 +89,7 @@ private:
     DatasetIndexOptions m_indexOptions; // what m_index was scanned with
     std::optional<RunRecord> m_loadedRecord; // Open session…: shown instead of the session's
     bool m_startWhenOpen = false;
+    bool m_suggestPreprocess = false; // a first run: fit the preprocessing to the first dataset
     bool m_connectionErrorShown = false;
     int m_runFailures = 0;
 

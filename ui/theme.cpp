@@ -51,23 +51,24 @@ QPalette lightPalette()
 
 QPalette darkPalette()
 {
+    // Fields and cards a step lighter than the window, so their edges read without heavy frames.
     QPalette p;
-    const QColor window(0x1d, 0x20, 0x26);
+    const QColor window(0x1b, 0x1e, 0x24);
     const QColor text(0xe5, 0xe7, 0xeb);
     p.setColor(QPalette::Window, window);
     p.setColor(QPalette::WindowText, text);
-    p.setColor(QPalette::Base, QColor(0x16, 0x18, 0x1d));
-    p.setColor(QPalette::AlternateBase, QColor(0x22, 0x25, 0x2c));
-    p.setColor(QPalette::ToolTipBase, QColor(0x2b, 0x2f, 0x38));
+    p.setColor(QPalette::Base, QColor(0x24, 0x28, 0x31));
+    p.setColor(QPalette::AlternateBase, QColor(0x2b, 0x30, 0x3a));
+    p.setColor(QPalette::ToolTipBase, QColor(0x2d, 0x32, 0x3c));
     p.setColor(QPalette::ToolTipText, text);
     p.setColor(QPalette::PlaceholderText, QColor(0x6b, 0x72, 0x80));
     p.setColor(QPalette::Text, text);
-    p.setColor(QPalette::Button, QColor(0x2a, 0x2e, 0x36));
+    p.setColor(QPalette::Button, QColor(0x2d, 0x32, 0x3c));
     p.setColor(QPalette::ButtonText, text);
     p.setColor(QPalette::BrightText, Qt::white);
-    p.setColor(QPalette::Light, QColor(0x3a, 0x3f, 0x4a));
-    p.setColor(QPalette::Midlight, QColor(0x30, 0x34, 0x3d));
-    p.setColor(QPalette::Mid, QColor(0x3a, 0x3f, 0x4a));
+    p.setColor(QPalette::Light, QColor(0x4a, 0x51, 0x60));
+    p.setColor(QPalette::Midlight, QColor(0x35, 0x3a, 0x45));
+    p.setColor(QPalette::Mid, QColor(0x3d, 0x43, 0x50));
     p.setColor(QPalette::Dark, QColor(0x12, 0x14, 0x18));
     p.setColor(QPalette::Shadow, Qt::black);
     p.setColor(QPalette::Highlight, QColor(0x3b, 0x82, 0xf6));

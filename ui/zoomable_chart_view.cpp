@@ -71,25 +71,37 @@ double ZoomableChartView::niceStep(double span, int targetTicks)
     return step * magnitude;
 }
 
-void ZoomableChartView::applyNiceTicks(QValueAxis *axis, double span, int targetTicks, bool integers)
+void ZoomableChartView::setAxisRange(QValueAxis *axis, double lo, double hi, int targetTicks, bool integers)
 {
-    double step = niceStep(span, targetTicks);
+    double step = niceStep(hi - lo, targetTicks);
     if (integers)
         step = std::max(1.0, std::round(step));
     const int decimals = step >= 1.0 ? 0 : int(std::ceil(-std::log10(step) - 1e-9));
-    axis->setTickType(QValueAxis::TicksDynamic);
-    axis->setTickAnchor(0.0);
-    axis->setTickInterval(step);
     axis->setLabelFormat(QStringLiteral("%.%1f").arg(decimals));
+    if (axis->tickType() != QValueAxis::TicksDynamic) {
+        // Interval and range first, while the fixed tick count still rules the layout.
+        axis->setTickAnchor(0.0);
+        axis->setTickInterval(step);
+        axis->setRange(lo, hi);
+        axis->setTickType(QValueAxis::TicksDynamic);
+        return;
+    }
+    // A dynamic axis lays out one item per tick at once: widen the interval before the range
+    // grows, and narrow it only after the range shrank, so it never meets a million ticks.
+    if (step >= axis->tickInterval()) {
+        axis->setTickInterval(step);
+        axis->setRange(lo, hi);
+    } else {
+        axis->setRange(lo, hi);
+        axis->setTickInterval(step);
+    }
 }
 
 void ZoomableChartView::setRanges(double x0, double x1, double y0, double y1)
 {
     m_settingRanges = true;
-    m_xAxis->setRange(x0, x1);
-    m_yAxis->setRange(y0, y1);
-    applyNiceTicks(m_xAxis, x1 - x0, 6, true);
-    applyNiceTicks(m_yAxis, y1 - y0, 5, false);
+    setAxisRange(m_xAxis, x0, x1, 6, true);
+    setAxisRange(m_yAxis, y0, y1, 5, false);
     m_settingRanges = false;
 }
 

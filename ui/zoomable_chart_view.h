@@ -59,8 +59,9 @@ protected:
 
 private:
     void setRanges(double x0, double x1, double y0, double y1);
-    // Ticks at round numbers (1, 2 or 5 × 10^n) with as many decimals as they need.
-    static void applyNiceTicks(QValueAxis *axis, double span, int targetTicks, bool integers);
+    // Sets the range with ticks at round numbers (1, 2 or 5 × 10^n) and as many decimals as they
+    // need, in the order that never asks the axis for more than a handful of ticks.
+    static void setAxisRange(QValueAxis *axis, double lo, double hi, int targetTicks, bool integers);
     [[nodiscard]] static double niceStep(double span, int targetTicks);
 
     QValueAxis *m_xAxis;

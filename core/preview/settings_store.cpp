@@ -114,6 +114,11 @@ void SettingsStore::setTrainingOptions(const TrainingOptions &o)
     s.setValue(QStringLiteral("agent/listenPort"), int(o.listenPort));
 }
 
+bool SettingsStore::hasPreprocessOptions() const
+{
+    return m_settings->contains(QStringLiteral("preprocess/json"));
+}
+
 bool SettingsStore::saveWeights() const
 {
     return m_settings->value(QStringLiteral("training/saveWeights"), true).toBool();

@@ -29,6 +29,8 @@ public:
     // Everything but the dataset root and the secret. Values out of range fall back to defaults.
     [[nodiscard]] TrainingOptions trainingOptions() const;
     void setTrainingOptions(const TrainingOptions &options);
+    // False until preprocessing settings were saved once (a first run).
+    [[nodiscard]] bool hasPreprocessOptions() const;
     // Whether the returned weights are saved (to trainingOptions().weightsPath).
     [[nodiscard]] bool saveWeights() const;
     void setSaveWeights(bool save);

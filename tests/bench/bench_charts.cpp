@@ -117,13 +117,17 @@ int main(int argc, char *argv[])
 
     std::printf("bench-charts: %d loss points (raw + smoothed), %d timed batches, plot %d px wide, median of %d\n",
                 points, batches, columns, repeat);
-    std::printf("  filling the metrics                       %9.1f ms  (once)\n", fillMs);
-    std::printf("  decimate the loss (min/max per column)    %9.2f ms  -> %d points drawn of %d\n", decimateMs, drawn, points);
-    std::printf("  loss chart redraw (decimate + replace)    %9.2f ms\n", redrawMs);
-    std::printf("  loss chart redraw + paint                 %9.2f ms\n", redrawPaintMs);
-    std::printf("  loss chart zoomed to 10%%, redraw + paint  %9.2f ms\n", zoomedMs);
-    std::printf("  stage chart (%d batches) redraw + paint   %9.2f ms\n", batches, stagesMs);
-    std::printf("  whole dashboard redraw + paint            %9.2f ms  (timer interval %d ms)\n", dashboardMs,
-                DashboardView::kRedrawMs);
+    auto row = [](const char *what, double ms, const QString &note = {}) {
+        std::printf("  %-44s %9.2f ms  %s\n", what, ms, qPrintable(note));
+    };
+    row("filling the metrics (once)", fillMs);
+    row("decimating the loss (min/max per column)", decimateMs,
+        QStringLiteral("%1 points drawn of %2").arg(drawn).arg(points));
+    row("loss chart redraw (decimate + replace)", redrawMs);
+    row("loss chart redraw + paint", redrawPaintMs);
+    row("loss chart zoomed to 10%, redraw + paint", zoomedMs);
+    row("stage chart redraw + paint", stagesMs, QStringLiteral("%1 batches").arg(batches));
+    row("whole dashboard redraw + paint", dashboardMs,
+        QStringLiteral("4 series of %1 points; redraw timer %2 ms").arg(points).arg(DashboardView::kRedrawMs));
     return 0;
 }

@@ -5,6 +5,7 @@
 #include "theme.h"
 #include "uitest_support.h"
 
+#include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QRadioButton>
@@ -127,6 +128,39 @@ private Q_SLOTS:
         QCOMPARE(failed.first().at(0).value<protocol::ConnectionError>(), protocol::ConnectionError::WrongSecret);
         QVERIFY2(panel.errorText().contains(QStringLiteral("Wrong secret")), qPrintable(panel.errorText()));
         QCOMPARE(session.state(), TrainingSession::State::Failed);
+#endif
+    }
+
+    void droppedConnectionIsNamed()
+    {
+#ifndef TANDEM_AGENT_PATH
+        QSKIP("tandem-agent is not built");
+#else
+        uitest::AgentProcess agent(QStringLiteral(TANDEM_AGENT_PATH), "shared");
+        const QUrl url = agent.waitForUrl();
+        QVERIFY2(url.isValid(), qPrintable(agent.output()));
+
+        TrainingSession session;
+        ConnectionPanel panel;
+        panel.attach(&session);
+        panel.setMode(AgentMode::Dial);
+        panel.setUrl(url.toString());
+        panel.secretField()->setSecret("shared");
+        TrainingOptions options;
+        options.model = QStringLiteral("cnn");
+        options.epochs = 500; // still training when the agent goes
+        options.batchSize = 4;
+        options.preprocess.width = options.preprocess.height = 16;
+        panel.applyTo(options);
+        QSignalSpy failed(&session, &TrainingSession::connectionFailed);
+        session.start(options, m_index);
+        QTRY_VERIFY_WITH_TIMEOUT(session.state() == TrainingSession::State::Training, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(panel.findChild<QLabel *>(QStringLiteral("clockLabel"))->text().contains(QStringLiteral("Round trip")), 10000);
+        agent.kill();
+        QTRY_VERIFY_WITH_TIMEOUT(!failed.isEmpty(), 20000);
+        QCOMPARE(failed.first().at(0).value<protocol::ConnectionError>(), protocol::ConnectionError::Dropped);
+        QVERIFY2(panel.errorText().contains(QStringLiteral("Connection dropped")), qPrintable(panel.errorText()));
+        QVERIFY(panel.findChild<QPushButton *>(QStringLiteral("reconnectButton"))->isVisibleTo(&panel));
 #endif
     }
 

@@ -3,18 +3,21 @@
 #include "dashboard_view.h"
 #include "dataset_page.h"
 #include "live_line_chart.h"
+#include "dataset_model.h"
 #include "main_window.h"
 #include "message_area.h"
 #include "preview/settings_store.h"
 #include "secret_field.h"
 #include "stage_latency_chart.h"
 #include "theme.h"
+#include "thumbnail_grid.h"
 #include "training_page.h"
 #include "uitest_support.h"
 
 #include <QAction>
 #include <QLineEdit>
 #include <QLineSeries>
+#include <QMimeData>
 #include <QRadioButton>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -123,7 +126,47 @@ private Q_SLOTS:
         QVERIFY(QFileInfo(m_dir.filePath(QStringLiteral("weights.pt"))).size() > 0);
         QVERIFY(window.messageArea()->texts().join(QLatin1Char('\n')).contains(QStringLiteral("Saved the trained weights")));
         QVERIFY(window.pauseAction() && !window.stopAction()->isEnabled() && window.startAction()->isEnabled());
+
+        // The run can be exported and saved, and a saved run shown again.
+        const QString reports = m_dir.filePath(QStringLiteral("reports"));
+        QVERIFY(window.exportReportTo(reports));
+        QVERIFY(!QDir(reports).entryList({QStringLiteral("*.html")}, QDir::Files).isEmpty());
+        QVERIFY(!QDir(reports).entryList({QStringLiteral("*.csv")}, QDir::Files).isEmpty());
+        const QString saved = m_dir.filePath(QStringLiteral("run"));
+        QVERIFY(window.saveSessionTo(saved));
+        const qint64 steps = dashboard->metrics().steps();
+        dashboard->clear();
+        QVERIFY(window.openSessionFrom(saved + QStringLiteral(".tandem-run.json")));
+        QCOMPARE(dashboard->metrics().steps(), steps);
+        QVERIFY(raw->count() > 5);
+        QVERIFY(!window.openSessionFrom(m_dir.filePath(QStringLiteral("weights.pt")))); // not a session
+        QVERIFY(window.messageArea()->texts().first().contains(QStringLiteral("Cannot open")));
 #endif
+    }
+
+    void droppingAFolderOpensIt()
+    {
+        const QString dataset = uitest::writeTinyDataset(m_dir.filePath(QStringLiteral("dropped")), 2, 2, 1);
+        MainWindow window(m_dir.filePath(QStringLiteral("drop.ini")));
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QMimeData data;
+        data.setUrls({QUrl::fromLocalFile(dataset)});
+        const QPoint at = window.rect().center();
+        QDragEnterEvent enter(at, Qt::CopyAction, &data, Qt::LeftButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(&window, &enter);
+        QVERIFY(enter.isAccepted());
+        QDropEvent drop(at, Qt::CopyAction, &data, Qt::LeftButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(&window, &drop);
+        QTRY_COMPARE(window.datasetIndex().root(), QDir(dataset).absolutePath());
+        QCOMPARE(window.datasetPage()->grid()->model()->rowCount(), 6);
+
+        QMimeData file; // a file is not a dataset
+        file.setUrls({QUrl::fromLocalFile(m_dir.filePath(QStringLiteral("drop.ini")))});
+        QDragEnterEvent refuse(at, Qt::CopyAction, &file, Qt::LeftButton, Qt::NoModifier);
+        refuse.setAccepted(false);
+        QCoreApplication::sendEvent(&window, &refuse);
+        QVERIFY(!refuse.isAccepted());
     }
 
     void wrongSecretShowsTheRefusal()
@@ -151,6 +194,40 @@ private Q_SLOTS:
         QVERIFY(window.trainingPage()->connection()->errorText().contains(QStringLiteral("Wrong secret")));
         QVERIFY(window.startAction()->isEnabled()); // ready to try again
 #endif
+    }
+
+    void firstRunFitsPreprocessingToSmallImages()
+    {
+        const QString dataset = m_dir.filePath(QStringLiteral("small-gray"));
+        for (const char *cls : {"a", "b"}) {
+            QDir().mkpath(QDir(dataset).filePath(QString::fromLatin1(cls)));
+            for (int i = 0; i < 5; ++i) {
+                QImage image(28, 28, QImage::Format_Grayscale8);
+                image.fill(i * 40);
+                QVERIFY(image.save(QDir(dataset).filePath(QStringLiteral("%1/%2.png").arg(QLatin1String(cls)).arg(i))));
+            }
+        }
+        const QString settings = m_dir.filePath(QStringLiteral("first-run.ini"));
+        {
+            MainWindow window(settings);
+            QCOMPARE(window.currentOptions().preprocess.width, 224); // the defaults, before a dataset
+            QSignalSpy opened(&window, &MainWindow::datasetOpened);
+            window.openDataset(dataset);
+            QTRY_COMPARE(opened.count(), 1);
+            const PreprocessOptions fitted = window.currentOptions().preprocess;
+            QCOMPARE(fitted.width, 28);
+            QCOMPARE(fitted.height, 28);
+            QCOMPARE(fitted.color, PreprocessOptions::Color::Gray);
+            QVERIFY(window.messageArea()->texts().join(QLatin1Char('\n')).contains(QStringLiteral("28 × 28 grey")));
+            window.findChild<QSpinBox *>(QStringLiteral("widthSpin"))->setValue(20);
+            window.saveSettings();
+        }
+        // Settings that exist are never overridden.
+        MainWindow window(settings);
+        QSignalSpy opened(&window, &MainWindow::datasetOpened);
+        window.openDataset(dataset);
+        QTRY_COMPARE(opened.count(), 1);
+        QCOMPARE(window.currentOptions().preprocess.width, 20);
     }
 
     void startWithoutDatasetSaysWhatToDo()

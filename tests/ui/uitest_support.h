@@ -89,6 +89,12 @@ public:
         return {};
     }
     [[nodiscard]] QString output() const { return m_output; }
+    // As a crashed or preempted machine would: no Goodbye, the socket just goes.
+    void kill()
+    {
+        m_process.kill();
+        m_process.waitForFinished(5000);
+    }
 
 private:
     QProcess m_process;
