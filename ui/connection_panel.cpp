@@ -1,5 +1,7 @@
 #include "connection_panel.h"
 
+#include "bundle/agent_bundle.h"
+#include "bundle/notebook_cell.h"
 #include "message_socket.h"
 #include "secret_field.h"
 #include "theme.h"
@@ -7,6 +9,8 @@
 #include <QButtonGroup>
 #include <QClipboard>
 #include <QComboBox>
+#include <QDir>
+#include <QFileDialog>
 #include <QFormLayout>
 #include <QGuiApplication>
 #include <QHBoxLayout>
@@ -137,6 +141,20 @@ ConnectionPanel::ConnectionPanel(QWidget *parent)
     secretRow->addWidget(m_secret, 1);
     layout->addSpacing(4);
     layout->addLayout(secretRow);
+    // Getting an agent running elsewhere: the notebook cell for this direction, and the sources.
+    auto *copyCell = new QPushButton(Theme::icon(QStringLiteral("copy")), tr("Copy notebook cell"));
+    copyCell->setObjectName(QStringLiteral("copyNotebookCell"));
+    copyCell->setToolTip(tr("A ready cell for the Colab notebook (colab_agent/notebook), with the secret filled in"));
+    auto *exportBundle = new QPushButton(tr("Export agent bundle…"));
+    exportBundle->setObjectName(QStringLiteral("exportAgentBundle"));
+    exportBundle->setToolTip(tr("The agent's sources and the notebook, to upload to Colab or any GPU machine"));
+    m_remoteRow = new QWidget;
+    auto *remoteLayout = new QHBoxLayout(m_remoteRow);
+    remoteLayout->setContentsMargins(0, 2, 0, 0);
+    remoteLayout->addWidget(copyCell);
+    remoteLayout->addWidget(exportBundle);
+    remoteLayout->addStretch(1);
+    layout->addWidget(m_remoteRow);
     layout->addSpacing(6);
     auto *stateRow = new QHBoxLayout;
     stateRow->setSpacing(6);
@@ -170,6 +188,24 @@ ConnectionPanel::ConnectionPanel(QWidget *parent)
         QGuiApplication::clipboard()->setText(
             QStringLiteral("TANDEM_SECRET='%1' tandem-agent --connect %2").arg(QString::fromUtf8(m_secret->secret()), url));
         Q_EMIT notice(tr("Agent command copied, with the secret: paste it where the agent runs."));
+    });
+    connect(copyCell, &QPushButton::clicked, this, [this] {
+        const QString cell = notebookCell();
+        if (cell.isEmpty()) {
+            Q_EMIT notice(tr("Generate or paste a secret first: the notebook cell carries it."));
+            return;
+        }
+        QGuiApplication::clipboard()->setText(cell);
+        Q_EMIT notice(mode() == AgentMode::Listen
+                          ? tr("Notebook cell copied: the agent will dial %1. Paste it as cell 2.").arg(m_agentCommand->property("url").toString())
+                          : tr("Notebook cell copied: the agent will listen behind a tunnel and print its wss:// URL. Paste it as cell 2."));
+    });
+    connect(exportBundle, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export agent bundle"),
+                                                          QString::fromLatin1(AgentBundle::kFileName),
+                                                          tr("Agent bundle (*.tar.gz)"));
+        if (!path.isEmpty())
+            exportAgentBundle(path);
     });
     connect(m_reconnect, &QPushButton::clicked, this, &ConnectionPanel::reconnectRequested);
     setMode(AgentMode::Local);
@@ -217,11 +253,34 @@ void ConnectionPanel::updateModeWidgets()
     m_listenRow->setVisible(m == AgentMode::Listen);
     m_commandRow->setVisible(m == AgentMode::Listen);
     const bool needsSecret = m != AgentMode::Local;
+    m_remoteRow->setVisible(needsSecret);
     m_secret->setEnabled(needsSecret);
     m_secretLabel->setEnabled(needsSecret);
     m_secret->lineEdit()->setPlaceholderText(needsSecret ? tr("paste the agent's secret, or generate one")
                                                          : tr("made fresh for each run"));
     updateAgentCommand();
+}
+
+QString ConnectionPanel::notebookCell() const
+{
+    const QByteArray secret = m_secret->secret();
+    if (secret.isEmpty())
+        return {};
+    if (mode() == AgentMode::Listen)
+        return NotebookCell::forDialOut(QUrl(m_agentCommand->property("url").toString()), secret);
+    return NotebookCell::forListen(secret);
+}
+
+bool ConnectionPanel::exportAgentBundle(const QString &path)
+{
+    const AgentBundle::Result result = AgentBundle::write(AgentBundle::findSourceRoot(), path);
+    if (!result.ok()) {
+        Q_EMIT notice(tr("Could not export the agent bundle: %1").arg(result.error));
+        return false;
+    }
+    Q_EMIT notice(tr("Agent bundle written to %1 (%2): upload it to the notebook before cell 1.")
+                      .arg(QDir::toNativeSeparators(path), QLocale().formattedDataSize(result.bytes)));
+    return true;
 }
 
 void ConnectionPanel::updateAgentCommand()

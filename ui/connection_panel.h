@@ -45,6 +45,10 @@ public:
     [[nodiscard]] QString stateText() const;
     [[nodiscard]] QString errorText() const;
 
+    // The Colab notebook's cell 2 for the chosen direction, secret filled in; empty without a secret.
+    [[nodiscard]] QString notebookCell() const;
+    bool exportAgentBundle(const QString &path);
+
 Q_SIGNALS:
     void changed();
     void reconnectRequested();
@@ -67,6 +71,7 @@ private:
     QWidget *m_listenRow;
     QLineEdit *m_agentCommand;
     QWidget *m_commandRow;
+    QWidget *m_remoteRow;
     SecretField *m_secret;
     QLabel *m_secretLabel;
     QLabel *m_stateDot;

@@ -5,6 +5,7 @@
 #include "theme.h"
 #include "uitest_support.h"
 
+#include <QFileInfo>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -59,6 +60,42 @@ private Q_SLOTS:
             QVERIFY2(message.isEmpty(), qPrintable(message));
         else
             QVERIFY2(message.contains(problem), qPrintable(message));
+    }
+
+    void notebookCellCarriesTheSecretForTheDirection()
+    {
+        ConnectionPanel panel;
+        panel.setMode(AgentMode::Listen);
+        QVERIFY(panel.notebookCell().isEmpty()); // no secret yet: nothing to copy
+        panel.secretField()->setSecret("s3cret-for-colab");
+        const QString dialOut = panel.notebookCell();
+        QVERIFY2(dialOut.contains(QStringLiteral("s3cret-for-colab")), qPrintable(dialOut));
+        QVERIFY2(dialOut.contains(QStringLiteral("ws://")), qPrintable(dialOut));
+        QVERIFY2(dialOut.contains(QStringLiteral("dial-out")), qPrintable(dialOut));
+
+        panel.setMode(AgentMode::Dial);
+        const QString listen = panel.notebookCell();
+        QVERIFY2(listen.contains(QStringLiteral("s3cret-for-colab")), qPrintable(listen));
+        QVERIFY2(listen.contains(QStringLiteral("listen-tunnel")), qPrintable(listen));
+        QVERIFY(panel.findChild<QPushButton *>(QStringLiteral("copyNotebookCell"))->isVisibleTo(&panel));
+        panel.setMode(AgentMode::Local);
+        QVERIFY(!panel.findChild<QPushButton *>(QStringLiteral("copyNotebookCell"))->isVisibleTo(&panel));
+    }
+
+    void agentBundleIsExported()
+    {
+        ConnectionPanel panel;
+        QSignalSpy notices(&panel, &ConnectionPanel::notice);
+        const QString path = m_dir.filePath(QStringLiteral("bundle.tar.gz"));
+        QVERIFY(panel.exportAgentBundle(path));
+        QVERIFY(QFileInfo(path).size() > 10'000);
+        QCOMPARE(notices.count(), 1);
+        QVERIFY2(notices.first().at(0).toString().contains(QStringLiteral("bundle.tar.gz")),
+                 qPrintable(notices.first().at(0).toString()));
+        QVERIFY(!panel.exportAgentBundle(QStringLiteral("/nonexistent-dir/bundle.tar.gz")));
+        QCOMPARE(notices.count(), 2);
+        QVERIFY2(notices.last().at(0).toString().startsWith(QStringLiteral("Could not export")),
+                 qPrintable(notices.last().at(0).toString()));
     }
 
     void secretIsHiddenUntilRevealed()
