@@ -257,8 +257,12 @@ void TestAgentTraining::reachesTargetAccuracy_data()
 {
     QTest::addColumn<bool>("cosine");
     QTest::addColumn<double>("learningRate");
-    QTest::newRow("constant lr 0.05") << false << 0.05;
-    QTest::newRow("constant lr 0.02") << false << 0.02;
+    // The cosine row is the configuration the client uses; the constant rows, 10–60 s of CPU
+    // each, document the schedule's effect and run with TANDEM_LONG_TESTS=1.
+    if (qEnvironmentVariableIntValue("TANDEM_LONG_TESTS") != 0) {
+        QTest::newRow("constant lr 0.05") << false << 0.05;
+        QTest::newRow("constant lr 0.02") << false << 0.02;
+    }
     QTest::newRow("cosine from lr 0.05") << true << 0.05;
 }
 
@@ -266,8 +270,6 @@ void TestAgentTraining::reachesTargetAccuracy()
 {
     QFETCH(bool, cosine);
     QFETCH(double, learningRate);
-    if (qEnvironmentVariableIntValue("TANDEM_LONG_TESTS") == 0)
-        QSKIP("10–60 s of CPU training per row; set TANDEM_LONG_TESTS=1");
     constexpr int kPerClass = 500;
     constexpr int kEpochs = 3;
     constexpr int kBatchSize = 64;

@@ -3,6 +3,7 @@
 #include "secret_field.h"
 #include "session/training_session.h"
 #include "theme.h"
+#include "agent_process.h"
 #include "uitest_support.h"
 
 #include <QFileInfo>
@@ -144,10 +145,11 @@ private Q_SLOTS:
     void wrongSecretIsNamed()
     {
 #ifndef TANDEM_AGENT_PATH
-        QSKIP("tandem-agent is not built");
+        QFAIL("built without tandem-agent (TANDEM_BUILD_AGENT=OFF): this test needs the real agent");
 #else
-        uitest::AgentProcess agent(QStringLiteral(TANDEM_AGENT_PATH), "the-right-secret");
-        const QUrl url = agent.waitForUrl();
+        AgentProcess agent(QByteArrayLiteral("the-right-secret"));
+        QVERIFY2(agent.start({QStringLiteral("--device"), QStringLiteral("cpu")}), qPrintable(agent.error()));
+        const QUrl url = agent.url();
         QVERIFY2(url.isValid(), qPrintable(agent.output()));
 
         TrainingSession session;
@@ -171,10 +173,11 @@ private Q_SLOTS:
     void droppedConnectionIsNamed()
     {
 #ifndef TANDEM_AGENT_PATH
-        QSKIP("tandem-agent is not built");
+        QFAIL("built without tandem-agent (TANDEM_BUILD_AGENT=OFF): this test needs the real agent");
 #else
-        uitest::AgentProcess agent(QStringLiteral(TANDEM_AGENT_PATH), "shared");
-        const QUrl url = agent.waitForUrl();
+        AgentProcess agent(QByteArrayLiteral("shared"));
+        QVERIFY2(agent.start({QStringLiteral("--device"), QStringLiteral("cpu")}), qPrintable(agent.error()));
+        const QUrl url = agent.url();
         QVERIFY2(url.isValid(), qPrintable(agent.output()));
 
         TrainingSession session;

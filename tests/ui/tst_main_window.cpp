@@ -12,6 +12,8 @@
 #include "theme.h"
 #include "thumbnail_grid.h"
 #include "training_page.h"
+#include "agent_process.h"
+#include "sample_data.h"
 #include "uitest_support.h"
 
 #include <QAction>
@@ -84,11 +86,9 @@ private Q_SLOTS:
     void localAgentRunFillsTheLossChart()
     {
 #ifndef TANDEM_AGENT_PATH
-        QSKIP("tandem-agent is not built");
+        QFAIL("built without tandem-agent (TANDEM_BUILD_AGENT=OFF): this test needs the real agent");
 #else
-        const QString dataset = m_dir.filePath(QStringLiteral("fashion"));
-        if (const QString error = uitest::writeFashionMnist(dataset, 60, 20); !error.isEmpty())
-            QSKIP(qPrintable(error));
+        const QString dataset = testsupport::fashionMnist(60, 20);
         const QString settingsFile = m_dir.filePath(QStringLiteral("run.ini"));
         {
             SettingsStore settings(settingsFile);
@@ -172,10 +172,11 @@ private Q_SLOTS:
     void wrongSecretShowsTheRefusal()
     {
 #ifndef TANDEM_AGENT_PATH
-        QSKIP("tandem-agent is not built");
+        QFAIL("built without tandem-agent (TANDEM_BUILD_AGENT=OFF): this test needs the real agent");
 #else
-        uitest::AgentProcess agent(QStringLiteral(TANDEM_AGENT_PATH), "right");
-        const QUrl url = agent.waitForUrl();
+        AgentProcess agent(QByteArrayLiteral("right"));
+        QVERIFY2(agent.start({QStringLiteral("--device"), QStringLiteral("cpu")}), qPrintable(agent.error()));
+        const QUrl url = agent.url();
         QVERIFY2(url.isValid(), qPrintable(agent.output()));
         const QString dataset = uitest::writeTinyDataset(m_dir.filePath(QStringLiteral("tiny2")), 2, 3, 1);
 

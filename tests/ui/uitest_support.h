@@ -1,7 +1,6 @@
 // Shared by the tests of ui/: small datasets written on the fly, and a real agent process.
 #pragma once
 
-#include "dataset/fashion_mnist_exporter.h"
 
 #include <QColor>
 #include <QDir>
@@ -45,60 +44,5 @@ inline QString writeTinyDataset(const QString &root, int classes, int trainPerCl
     }
     return root;
 }
-
-// Fashion-MNIST (Debian's dataset-fashion-mnist) as PNG class folders; empty on success, else why.
-inline QString writeFashionMnist(const QString &root, int trainPerClass, int valPerClass)
-{
-    tandem::FashionMnistExportOptions options;
-    options.trainPerClass = trainPerClass;
-    options.valPerClass = valPerClass;
-    const auto result = tandem::FashionMnistExporter::exportTo(root, options);
-    return result.ok() ? QString() : result.error;
-}
-
-// tandem-agent --listen 127.0.0.1:0 with TANDEM_SECRET=secret; url() once it printed where it listens.
-class AgentProcess {
-public:
-    AgentProcess(const QString &program, const QByteArray &secret)
-    {
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("TANDEM_SECRET"), QString::fromUtf8(secret));
-        m_process.setProcessEnvironment(env);
-        m_process.setProcessChannelMode(QProcess::MergedChannels);
-        m_process.start(program, {QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--device"), QStringLiteral("cpu")});
-    }
-    ~AgentProcess()
-    {
-        m_process.kill();
-        m_process.waitForFinished(5000);
-    }
-
-    // Waits for "tandem-agent listening on ws://127.0.0.1:PORT".
-    QUrl waitForUrl(int timeoutMs = 20000)
-    {
-        static const QRegularExpression pattern(QStringLiteral("listening on (ws://\\S+)"));
-        QElapsedTimer clock;
-        clock.start();
-        while (clock.elapsed() < timeoutMs && m_process.state() != QProcess::NotRunning) {
-            m_process.waitForReadyRead(200);
-            m_output += QString::fromUtf8(m_process.readAll());
-            const auto match = pattern.match(m_output);
-            if (match.hasMatch())
-                return QUrl(match.captured(1));
-        }
-        return {};
-    }
-    [[nodiscard]] QString output() const { return m_output; }
-    // As a crashed or preempted machine would: no Goodbye, the socket just goes.
-    void kill()
-    {
-        m_process.kill();
-        m_process.waitForFinished(5000);
-    }
-
-private:
-    QProcess m_process;
-    QString m_output;
-};
 
 } // namespace uitest

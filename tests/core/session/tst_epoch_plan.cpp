@@ -1,5 +1,5 @@
 // The seeded batch order: every sample once per epoch, reshuffled per epoch, repeatable per seed.
-#include "dataset/fashion_mnist_exporter.h"
+#include "sample_data.h"
 #include "session/epoch_plan.h"
 
 #include <QTest>
@@ -23,12 +23,7 @@ private:
 
 void TestEpochPlan::initTestCase()
 {
-    const QString dir = QStringLiteral(TANDEM_TEST_DATA_DIR "/fashion-mnist-30-10");
-    FashionMnistExportOptions options;
-    options.trainPerClass = 30;
-    options.valPerClass = 10;
-    const auto result = FashionMnistExporter::exportTo(dir, options);
-    QVERIFY2(result.error.isEmpty(), qPrintable(result.error));
+    const QString dir = testsupport::fashionMnist(30, 10);
     m_index = DatasetIndex::scan(dir);
     QVERIFY2(m_index.error().isEmpty(), qPrintable(m_index.error()));
     QCOMPARE(int(m_index.samples().size()), 400);

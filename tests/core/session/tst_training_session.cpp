@@ -1,6 +1,7 @@
 // End to end with the real tandem-agent process over a real WebSocket on 127.0.0.1:
 // Fashion-MNIST PNGs → OpenCV preprocessing → wire → libtorch → metrics and weights back.
-#include "dataset/fashion_mnist_exporter.h"
+#include "agent_process.h"
+#include "sample_data.h"
 #include "session/training_session.h"
 #include "timing/timing_summary.h"
 
@@ -17,19 +18,6 @@
 using namespace tandem;
 
 namespace {
-
-// The fixture: 500 training and 100 validation images per class.
-QString fashionMnist(int trainPerClass, int valPerClass)
-{
-    const QString dir = QStringLiteral(TANDEM_TEST_DATA_DIR "/fashion-mnist-%1-%2").arg(trainPerClass).arg(valPerClass);
-    FashionMnistExportOptions options;
-    options.trainPerClass = trainPerClass;
-    options.valPerClass = valPerClass;
-    const auto result = FashionMnistExporter::exportTo(dir, options);
-    if (!result.error.isEmpty())
-        qFatal("cannot write the Fashion-MNIST sample: %s", qPrintable(result.error));
-    return dir;
-}
 
 TrainingOptions smallGrayOptions(const QString &data)
 {
@@ -62,7 +50,7 @@ private Q_SLOTS:
 void TestTrainingSession::threeEpochsReachEightyPercent()
 {
     QTemporaryDir out;
-    TrainingOptions options = smallGrayOptions(fashionMnist(500, 100));
+    TrainingOptions options = smallGrayOptions(testsupport::fashionMnist(500, 100));
     options.epochs = 3;
     options.weightsPath = out.filePath(QStringLiteral("weights.pt"));
 
@@ -145,7 +133,7 @@ void TestTrainingSession::brokenImagesAreSkippedAndTrainingGoesOn()
 {
     // A copy of a small sample with broken files planted among the real ones.
     QTemporaryDir data;
-    const QString source = fashionMnist(30, 10);
+    const QString source = testsupport::fashionMnist(30, 10);
     QProcess::execute(QStringLiteral("cp"), {QStringLiteral("-r"), source + QStringLiteral("/."), data.path()});
     const QString classDir = data.filePath(QStringLiteral("train/Bag"));
     QVERIFY(QDir(classDir).exists());
@@ -187,26 +175,13 @@ void TestTrainingSession::brokenImagesAreSkippedAndTrainingGoesOn()
 void TestTrainingSession::wrongSecretIsRefused()
 {
     // A real agent with one secret; the session dials it with another.
-    QProcess agent;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("TANDEM_SECRET"), QStringLiteral("the-right-secret"));
-    agent.setProcessEnvironment(env);
-    agent.start(QStringLiteral(TANDEM_AGENT_PATH), {QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")});
-    QVERIFY(agent.waitForStarted());
-    QString url;
-    QTRY_VERIFY_WITH_TIMEOUT(
-        [&] {
-            agent.waitForReadyRead(100);
-            for (const QString &line : QString::fromUtf8(agent.readAllStandardOutput()).split(QLatin1Char('\n')))
-                if (line.startsWith(QStringLiteral("tandem-agent listening on ")))
-                    url = line.mid(26).trimmed();
-            return !url.isEmpty();
-        }(),
-        30'000);
+    AgentProcess agent(QByteArrayLiteral("the-right-secret"));
+    QVERIFY2(agent.start({QStringLiteral("--device"), QStringLiteral("cpu")}), qPrintable(agent.error()));
+    const QUrl url = agent.url();
 
-    TrainingOptions options = smallGrayOptions(fashionMnist(30, 10));
+    TrainingOptions options = smallGrayOptions(testsupport::fashionMnist(30, 10));
     options.agentMode = AgentMode::Dial;
-    options.agentUrl = QUrl(url);
+    options.agentUrl = url;
     options.secret = "not-the-secret";
     TrainingSession session;
     QSignalSpy failed(&session, &TrainingSession::connectionFailed);
@@ -218,14 +193,12 @@ void TestTrainingSession::wrongSecretIsRefused()
     QCOMPARE(failed.first().at(0).value<protocol::ConnectionError>(), protocol::ConnectionError::WrongSecret);
     QVERIFY2(failed.first().at(1).toString().contains(QStringLiteral("secret")), qPrintable(failed.first().at(1).toString()));
     QCOMPARE(session.state(), TrainingSession::State::Failed);
-    QVERIFY(agent.state() == QProcess::Running); // the agent keeps serving
-    agent.terminate();
-    agent.waitForFinished(5000);
+    QVERIFY(agent.isRunning()); // the agent keeps serving
 }
 
 void TestTrainingSession::stopEndsTheRunAndKeepsTheRecord()
 {
-    TrainingOptions options = smallGrayOptions(fashionMnist(500, 100));
+    TrainingOptions options = smallGrayOptions(testsupport::fashionMnist(500, 100));
     options.epochs = 3;
     TrainingSession session;
     QSignalSpy finished(&session, &TrainingSession::finished);

@@ -10,6 +10,8 @@
 class AgentProcess {
 public:
     AgentProcess();
+    // An agent that expects this secret instead of a fresh random one.
+    explicit AgentProcess(QByteArray secret);
     ~AgentProcess();
     AgentProcess(const AgentProcess &) = delete;
     AgentProcess &operator=(const AgentProcess &) = delete;
@@ -20,6 +22,8 @@ public:
     [[nodiscard]] bool startConnecting(const QUrl &url, const QStringList &extraArguments = {});
     // Waits until the agent printed a line containing `text`.
     [[nodiscard]] bool waitForOutput(const QString &text, int timeoutMs = 15000);
+    // As a crashed or preempted machine would: no Goodbye, the socket just goes.
+    void kill();
     // SIGTERM, then waits; returns the exit code (or -1 if it had to be killed).
     int stop(int timeoutMs = 15000);
     // Waits for the agent to exit on its own; its exit code, or -1 (timeout, crash).

@@ -12,6 +12,17 @@ AgentProcess::AgentProcess() : m_secret(tandem::protocol::auth::generateSecret()
     m_process.setProcessChannelMode(QProcess::MergedChannels);
 }
 
+AgentProcess::AgentProcess(QByteArray secret) : m_secret(std::move(secret))
+{
+    m_process.setProcessChannelMode(QProcess::MergedChannels);
+}
+
+void AgentProcess::kill()
+{
+    m_process.kill();
+    m_process.waitForFinished(5000);
+}
+
 AgentProcess::~AgentProcess()
 {
     if (isRunning())
