@@ -163,12 +163,6 @@ void MessageSocket::setKeepaliveInterval(int ms)
 
 void MessageSocket::setHandshakeTimeout(int ms) { m_handshakeTimer.setInterval(ms); }
 
-qint64 MessageSocket::bytesToWrite() const
-{
-    // QWebSocket exposes no public count of its queued bytes: the caller tracks bytesWritten.
-    return 0;
-}
-
 void MessageSocket::send(const Message &message) { sendFrames(encode(message)); }
 
 qint64 MessageSocket::sendEncoded(QByteArray encoded)

@@ -62,7 +62,6 @@ public:
     void close(const QString &reason);
 
     [[nodiscard]] State state() const { return m_state; }
-    [[nodiscard]] qint64 bytesToWrite() const;
     [[nodiscard]] QString peerSoftware() const { return m_handshake.peerSoftware(); }
     [[nodiscard]] QString peerAddress() const;
     [[nodiscard]] const Limits &limits() const { return m_limits; }
