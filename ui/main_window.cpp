@@ -1,6 +1,7 @@
 #include "main_window.h"
 
 #include "connection_panel.h"
+#include "curation_page.h"
 #include "dashboard_view.h"
 #include "dataset_page.h"
 #include "message_area.h"
@@ -32,6 +33,7 @@
 #include <QTabWidget>
 #include <QToolBar>
 #include <QToolButton>
+#include <QUndoStack>
 #include <QUrl>
 #include <QVBoxLayout>
 
@@ -40,7 +42,7 @@ Q_LOGGING_CATEGORY(lcWindow, "tandem.ui.window")
 namespace tandem {
 
 namespace {
-enum Tab { DatasetTab = 0, TrainingTab = 1 };
+enum Tab { DatasetTab = 0, TrainingTab = 1, CurationTab = 2 };
 
 QString folderOf(const QList<QUrl> &urls)
 {
@@ -54,8 +56,8 @@ QString folderOf(const QList<QUrl> &urls)
 MainWindow::MainWindow(const QString &settingsFile, QWidget *parent)
     : QMainWindow(parent), m_settings(std::make_unique<SettingsStore>(settingsFile)),
       m_session(new TrainingSession(this)), m_scanner(new DatasetScanner(this)), m_tabs(new QTabWidget),
-      m_datasetPage(new DatasetPage), m_trainingPage(new TrainingPage), m_messages(new MessageArea),
-      m_status(new RunStatusWidget)
+      m_datasetPage(new DatasetPage), m_trainingPage(new TrainingPage), m_curationPage(new CurationPage),
+      m_messages(new MessageArea), m_status(new RunStatusWidget)
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("Tandem"));
@@ -66,6 +68,7 @@ MainWindow::MainWindow(const QString &settingsFile, QWidget *parent)
     m_tabs->setDocumentMode(true);
     m_tabs->addTab(m_datasetPage, Theme::icon(QStringLiteral("dataset")), tr("Dataset"));
     m_tabs->addTab(m_trainingPage, Theme::icon(QStringLiteral("training")), tr("Training"));
+    m_tabs->addTab(m_curationPage, Theme::icon(QStringLiteral("dataset")), tr("Curate"));
     auto *central = new QWidget;
     auto *layout = new QVBoxLayout(central);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -92,6 +95,15 @@ MainWindow::MainWindow(const QString &settingsFile, QWidget *parent)
     connect(m_trainingPage->connection(), &ConnectionPanel::reconnectRequested, this, &MainWindow::startRun);
     connect(m_trainingPage->connection(), &ConnectionPanel::notice, this,
             [this](const QString &text) { m_messages->post(Severity::Info, text, QStringLiteral("notice")); });
+
+    connect(m_curationPage, &CurationPage::trainRequested, this, &MainWindow::startCuratedRun);
+    connect(m_curationPage, &CurationPage::notice, this, [this](bool error, const QString &text) {
+        m_messages->post(error ? Severity::Error : Severity::Info, text, QStringLiteral("curation"));
+    });
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this](int tab) {
+        if (tab == CurationTab)
+            m_curationPage->setPreprocessOptions(currentOptions().preprocess); // what Export… starts from
+    });
 
     restoreSettings();
     m_suggestPreprocess = !m_settings->hasPreprocessOptions();
@@ -170,6 +182,14 @@ void MainWindow::createMenus()
     quit->setShortcut(QKeySequence::Quit);
     connect(quit, &QAction::triggered, this, &MainWindow::close);
 
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    m_undo = m_curationPage->document()->undoStack()->createUndoAction(this, tr("&Undo"));
+    m_undo->setShortcut(QKeySequence::Undo);
+    m_redo = m_curationPage->document()->undoStack()->createRedoAction(this, tr("&Redo"));
+    m_redo->setShortcut(QKeySequence::Redo);
+    edit->addAction(m_undo);
+    edit->addAction(m_redo);
+
     QMenu *run = menuBar()->addMenu(tr("&Run"));
     run->addAction(m_start);
     run->addAction(m_pause);
@@ -182,6 +202,9 @@ void MainWindow::createMenus()
     QAction *trainingTab = view->addAction(Theme::icon(QStringLiteral("training")), tr("&Training"));
     trainingTab->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_2));
     connect(trainingTab, &QAction::triggered, this, [this] { m_tabs->setCurrentIndex(TrainingTab); });
+    QAction *curationTab = view->addAction(Theme::icon(QStringLiteral("dataset")), tr("&Curate"));
+    curationTab->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_3));
+    connect(curationTab, &QAction::triggered, this, [this] { m_tabs->setCurrentIndex(CurationTab); });
     view->addSeparator();
     view->addAction(m_darkTheme);
 
@@ -255,7 +278,8 @@ void MainWindow::connectSession()
         ++m_runFailures;
         m_messages->post(Severity::Warning,
                          tr("%n image(s) could not be preprocessed and were left out; they are listed under "
-                            "Dataset › Skipped files.", nullptr, m_runFailures),
+                            "Dataset › Skipped files.",
+                            nullptr, m_runFailures),
                          QStringLiteral("samples"), m_showSkipped);
     });
     connect(m_session, &TrainingSession::weightsSaved, this, [this](const QString &path, qint64 bytes) {
@@ -270,7 +294,8 @@ void MainWindow::connectSession()
         if (ok)
             m_messages->post(Severity::Success, message, QStringLiteral("run"));
         else if (m_session->state() == TrainingSession::State::Stopped)
-            m_messages->post(Severity::Info, tr("Training stopped. The dashboards keep what was measured."), QStringLiteral("run"));
+            m_messages->post(Severity::Info, tr("Training stopped. The dashboards keep what was measured."),
+                             QStringLiteral("run"));
         else if (!m_connectionErrorShown)
             m_messages->post(Severity::Error, message, QStringLiteral("connection"), m_retry);
     });
@@ -313,11 +338,13 @@ void MainWindow::openDataset(const QString &path, bool startRun)
 {
     const QFileInfo info(path);
     if (!info.isDir()) {
-        m_messages->post(Severity::Error, tr("%1 is not a folder.").arg(QDir::toNativeSeparators(path)), QStringLiteral("dataset"));
+        m_messages->post(Severity::Error, tr("%1 is not a folder.").arg(QDir::toNativeSeparators(path)),
+                         QStringLiteral("dataset"));
         return;
     }
     if (m_session->isActive()) {
-        m_messages->post(Severity::Warning, tr("Stop the run before opening another dataset."), QStringLiteral("dataset"));
+        m_messages->post(Severity::Warning, tr("Stop the run before opening another dataset."),
+                         QStringLiteral("dataset"));
         return;
     }
     m_startWhenOpen = startRun;
@@ -344,7 +371,8 @@ void MainWindow::onDatasetScanned(const DatasetIndex &index)
 {
     m_status->clearTask();
     if (!index.error().isEmpty()) {
-        m_messages->post(Severity::Error, tr("Cannot use %1: %2").arg(QDir::toNativeSeparators(index.root()), index.error()),
+        m_messages->post(Severity::Error,
+                         tr("Cannot use %1: %2").arg(QDir::toNativeSeparators(index.root()), index.error()),
                          QStringLiteral("dataset"));
         m_startWhenOpen = false;
         return;
@@ -356,24 +384,28 @@ void MainWindow::onDatasetScanned(const DatasetIndex &index)
         QString why;
         if (const auto suggested = PreprocessSuggestion::forDataset(index, m_datasetPage->preprocessOptions(), &why)) {
             m_datasetPage->setPreprocessOptions(*suggested);
-            m_messages->post(Severity::Info,
-                             tr("Preprocessing set to %1 to match these images; change it under Preprocessing.").arg(why),
-                             QStringLiteral("preprocess"));
+            m_messages->post(
+                Severity::Info,
+                tr("Preprocessing set to %1 to match these images; change it under Preprocessing.").arg(why),
+                QStringLiteral("preprocess"));
         }
     }
     m_datasetPage->setIndex(index);
+    m_curationPage->setIndex(index);
     m_settings->addRecentDataset(index.root());
     setWindowTitle(tr("%1 — Tandem").arg(QFileInfo(index.root()).fileName()));
     const QLocale locale;
-    statusBar()->showMessage(tr("Opened %1: %2 images in %3 classes")
-                                 .arg(QDir::toNativeSeparators(index.root()), locale.toString(qint64(index.samples().size())))
-                                 .arg(index.classNames().size()),
-                             8000);
+    statusBar()->showMessage(
+        tr("Opened %1: %2 images in %3 classes")
+            .arg(QDir::toNativeSeparators(index.root()), locale.toString(qint64(index.samples().size())))
+            .arg(index.classNames().size()),
+        8000);
     if (!index.skipped().empty())
-        m_messages->post(Severity::Warning,
-                         tr("%n file(s) could not be indexed and are left out; the reasons are listed under Skipped files.",
-                            nullptr, int(index.skipped().size())),
-                         QStringLiteral("dataset"), m_showSkipped);
+        m_messages->post(
+            Severity::Warning,
+            tr("%n file(s) could not be indexed and are left out; the reasons are listed under Skipped files.", nullptr,
+               int(index.skipped().size())),
+            QStringLiteral("dataset"), m_showSkipped);
     Q_EMIT datasetOpened(index.root());
     if (m_startWhenOpen) {
         m_startWhenOpen = false;
@@ -415,8 +447,8 @@ void MainWindow::startRun()
         m_messages->post(Severity::Error, tr("Preprocessing: %1").arg(problem), QStringLiteral("start"));
         return;
     }
-    for (const QString &key : {QStringLiteral("start"), QStringLiteral("connection"), QStringLiteral("run"),
-                               QStringLiteral("weights")})
+    for (const QString &key :
+         {QStringLiteral("start"), QStringLiteral("connection"), QStringLiteral("run"), QStringLiteral("weights")})
         m_messages->dismiss(key);
     m_connectionErrorShown = false;
     m_loadedRecord.reset();
@@ -431,12 +463,50 @@ void MainWindow::startRun()
     qCInfo(lcWindow) << "run started on" << options.datasetRoot;
 }
 
+void MainWindow::startCuratedRun()
+{
+    if (m_session->isActive())
+        return;
+    const DatasetIndex curated = m_curationPage->document()->manifest().toIndex();
+    if (!curated.error().isEmpty()) {
+        m_messages->post(Severity::Error, tr("Cannot train on the curated dataset: %1").arg(curated.error()),
+                         QStringLiteral("start"));
+        return;
+    }
+    if (curated.classNames().size() < 2) {
+        m_messages->post(Severity::Error, tr("The curated dataset needs at least two classes."),
+                         QStringLiteral("start"));
+        return;
+    }
+    if (const QString problem = m_trainingPage->connection()->validate(); !problem.isEmpty()) {
+        m_tabs->setCurrentIndex(TrainingTab);
+        m_messages->post(Severity::Error, problem, QStringLiteral("start"));
+        return;
+    }
+    TrainingOptions options = currentOptions();
+    options.datasetRoot = curated.root();
+    if (const QString problem = options.preprocess.validate(); !problem.isEmpty()) {
+        m_messages->post(Severity::Error, tr("Preprocessing: %1").arg(problem), QStringLiteral("start"));
+        return;
+    }
+    for (const QString &key :
+         {QStringLiteral("start"), QStringLiteral("connection"), QStringLiteral("run"), QStringLiteral("weights")})
+        m_messages->dismiss(key);
+    m_connectionErrorShown = false;
+    m_loadedRecord.reset();
+    saveSettings();
+    m_tabs->setCurrentIndex(TrainingTab);
+    m_session->start(options, curated);
+    qCInfo(lcWindow) << "curated run started on" << curated.samples().size() << "images of" << curated.root();
+}
+
 void MainWindow::exportReport()
 {
     if (!shownRecord())
         return;
     const QString dir = QFileDialog::getExistingDirectory(
-        this, tr("Export Report To"), m_settings->uiValue(QStringLiteral("lastReportDir"), QDir::homePath()).toString());
+        this, tr("Export Report To"),
+        m_settings->uiValue(QStringLiteral("lastReportDir"), QDir::homePath()).toString());
     if (dir.isEmpty())
         return;
     m_settings->setUiValue(QStringLiteral("lastReportDir"), dir);
@@ -453,12 +523,14 @@ bool MainWindow::exportReportTo(const QString &dir)
         ReportExporter::exportAll(*record, dir, ReportExporter::suggestedBaseName(*record));
     QApplication::restoreOverrideCursor();
     if (!result.ok()) {
-        m_messages->post(Severity::Error, tr("The report could not be written: %1").arg(result.error), QStringLiteral("export"));
+        m_messages->post(Severity::Error, tr("The report could not be written: %1").arg(result.error),
+                         QStringLiteral("export"));
         return false;
     }
-    m_messages->post(Severity::Success,
-                     tr("Wrote %n report file(s) to %1.", nullptr, int(result.written.size())).arg(QDir::toNativeSeparators(dir)),
-                     QStringLiteral("export"));
+    m_messages->post(
+        Severity::Success,
+        tr("Wrote %n report file(s) to %1.", nullptr, int(result.written.size())).arg(QDir::toNativeSeparators(dir)),
+        QStringLiteral("export"));
     return true;
 }
 
@@ -484,18 +556,20 @@ bool MainWindow::saveSessionTo(const QString &chosen)
     if (!path.endsWith(SessionFile::suffix()))
         path += SessionFile::suffix();
     if (const QString error = SessionFile::save(*record, path); !error.isEmpty()) {
-        m_messages->post(Severity::Error, tr("The session could not be saved: %1").arg(error), QStringLiteral("export"));
+        m_messages->post(Severity::Error, tr("The session could not be saved: %1").arg(error),
+                         QStringLiteral("export"));
         return false;
     }
-    m_messages->post(Severity::Success, tr("Saved the run to %1.").arg(QDir::toNativeSeparators(path)), QStringLiteral("export"));
+    m_messages->post(Severity::Success, tr("Saved the run to %1.").arg(QDir::toNativeSeparators(path)),
+                     QStringLiteral("export"));
     return true;
 }
 
 void MainWindow::openSession()
 {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open Session"),
-                                                      m_settings->uiValue(QStringLiteral("lastReportDir"), QDir::homePath()).toString(),
-                                                      tr("Tandem runs (*%1);;JSON (*.json)").arg(SessionFile::suffix()));
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open Session"), m_settings->uiValue(QStringLiteral("lastReportDir"), QDir::homePath()).toString(),
+        tr("Tandem runs (*%1);;JSON (*.json)").arg(SessionFile::suffix()));
     if (!path.isEmpty())
         openSessionFrom(path);
 }

@@ -17,6 +17,7 @@ QT_END_NAMESPACE
 
 namespace tandem {
 
+class CurationPage;
 class DatasetPage;
 class DatasetScanner;
 class MessageArea;
@@ -37,6 +38,8 @@ public:
     // Indexes the folder off the UI thread and shows it; startRun: train as soon as it is open.
     void openDataset(const QString &path, bool startRun = false);
     void startRun();
+    // Trains on the Curate tab's manifest (included images, current classes and splits) directly.
+    void startCuratedRun();
     void saveSettings();
     // Opens the most recent dataset that still exists; false when there is none.
     bool reopenLastDataset();
@@ -52,6 +55,9 @@ public:
     [[nodiscard]] DatasetScanner *scanner() const { return m_scanner; }
     [[nodiscard]] DatasetPage *datasetPage() const { return m_datasetPage; }
     [[nodiscard]] TrainingPage *trainingPage() const { return m_trainingPage; }
+    [[nodiscard]] CurationPage *curationPage() const { return m_curationPage; }
+    [[nodiscard]] QAction *undoAction() const { return m_undo; }
+    [[nodiscard]] QAction *redoAction() const { return m_redo; }
     [[nodiscard]] MessageArea *messageArea() const { return m_messages; }
     [[nodiscard]] QTabWidget *tabs() const { return m_tabs; }
     [[nodiscard]] QAction *startAction() const { return m_start; }
@@ -86,7 +92,7 @@ private:
     TrainingSession *m_session;
     DatasetScanner *m_scanner;
     DatasetIndex m_index;
-    DatasetIndexOptions m_indexOptions; // what m_index was scanned with
+    DatasetIndexOptions m_indexOptions;      // what m_index was scanned with
     std::optional<RunRecord> m_loadedRecord; // Open session…: shown instead of the session's
     bool m_startWhenOpen = false;
     bool m_suggestPreprocess = false; // a first run: fit the preprocessing to the first dataset
@@ -96,10 +102,13 @@ private:
     QTabWidget *m_tabs;
     DatasetPage *m_datasetPage;
     TrainingPage *m_trainingPage;
+    CurationPage *m_curationPage;
     MessageArea *m_messages;
     RunStatusWidget *m_status;
     QMenu *m_recentMenu = nullptr;
     QAction *m_open = nullptr;
+    QAction *m_undo = nullptr;
+    QAction *m_redo = nullptr;
     QAction *m_start = nullptr;
     QAction *m_pause = nullptr;
     QAction *m_stop = nullptr;

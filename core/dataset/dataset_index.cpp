@@ -20,7 +20,7 @@ Q_LOGGING_CATEGORY(lcDataset, "tandem.dataset")
 
 const QString kTrainFolder = QStringLiteral("train");
 const QString kValFolder = QStringLiteral("val");
-constexpr qint64 kProgressEvery = 64;         // files between progress reports
+constexpr qint64 kProgressEvery = 64;                  // files between progress reports
 constexpr quint64 kSubsetSalt = 0x5375627365744c69ULL; // keeps the subset and split draws independent
 constexpr quint64 kSplitSalt = 0x53706c6974536565ULL;
 
@@ -66,8 +66,9 @@ QString examine(const Candidate &file)
         return QStringLiteral("unreadable: %1").arg(lowerFirst(handle.errorString()));
     const QByteArray head = handle.read(ImageProbe::kSniffBytes);
     if (head.isEmpty()) {
-        return handle.error() != QFileDevice::NoError ? QStringLiteral("unreadable: %1").arg(lowerFirst(handle.errorString()))
-                                                      : QStringLiteral("empty file");
+        return handle.error() != QFileDevice::NoError
+                   ? QStringLiteral("unreadable: %1").arg(lowerFirst(handle.errorString()))
+                   : QStringLiteral("empty file");
     }
     if (ImageProbe::sniff(head) == ImageFormat::Unknown)
         return ImageProbe::describeUnsupported(head, file.path);
@@ -88,12 +89,30 @@ DatasetIndex::DatasetIndex() : m_data(std::make_shared<const Data>()) {}
 
 DatasetIndex::DatasetIndex(std::shared_ptr<const Data> data) : m_data(std::move(data)) {}
 
-QString DatasetIndex::root() const { return m_data->root; }
-QStringList DatasetIndex::classNames() const { return m_data->classNames; }
-const std::vector<IndexedSample> &DatasetIndex::samples() const { return m_data->samples; }
-const std::vector<SkippedFile> &DatasetIndex::skipped() const { return m_data->skipped; }
-QString DatasetIndex::error() const { return m_data->error; }
-bool DatasetIndex::hasSplitFolders() const { return m_data->splitFolders; }
+QString DatasetIndex::root() const
+{
+    return m_data->root;
+}
+QStringList DatasetIndex::classNames() const
+{
+    return m_data->classNames;
+}
+const std::vector<IndexedSample> &DatasetIndex::samples() const
+{
+    return m_data->samples;
+}
+const std::vector<SkippedFile> &DatasetIndex::skipped() const
+{
+    return m_data->skipped;
+}
+QString DatasetIndex::error() const
+{
+    return m_data->error;
+}
+bool DatasetIndex::hasSplitFolders() const
+{
+    return m_data->splitFolders;
+}
 
 std::vector<int> DatasetIndex::indicesOf(SampleSplit split) const
 {
@@ -201,7 +220,8 @@ DatasetIndex DatasetIndex::scan(const QString &root, const DatasetIndexOptions &
         for (size_t i = 0; i < order.size(); ++i)
             order[i] = i;
         if (limit > 0 && order.size() > limit) {
-            SeededRandom random(SeededRandom::mix(options.seed ^ kSubsetSalt, quint64(group.label) * 2 + quint64(group.split)));
+            SeededRandom random(
+                SeededRandom::mix(options.seed ^ kSubsetSalt, quint64(group.label) * 2 + quint64(group.split)));
             random.shuffle(order);
         }
         std::vector<size_t> accepted;
@@ -258,6 +278,32 @@ DatasetIndex DatasetIndex::scan(const QString &root, const DatasetIndexOptions &
                                        .arg(data->samples.size())
                                        .arg(data->skipped.size());
     return finish({});
+}
+
+DatasetIndex DatasetIndex::fromSamples(const QString &root, const QStringList &classNames,
+                                       std::vector<IndexedSample> samples, std::vector<SkippedFile> skipped)
+{
+    auto data = std::make_shared<Data>();
+    data->root = root;
+    data->classNames = classNames;
+    const qint32 classCount = qint32(classNames.size());
+    samples.erase(std::remove_if(samples.begin(), samples.end(),
+                                 [classCount](const IndexedSample &s) { return s.label < 0 || s.label >= classCount; }),
+                  samples.end());
+    std::stable_sort(samples.begin(), samples.end(), [](const IndexedSample &a, const IndexedSample &b) {
+        if (a.split != b.split)
+            return a.split < b.split;
+        if (a.label != b.label)
+            return a.label < b.label;
+        return a.path < b.path;
+    });
+    std::sort(skipped.begin(), skipped.end(),
+              [](const SkippedFile &a, const SkippedFile &b) { return a.path < b.path; });
+    data->samples = std::move(samples);
+    data->skipped = std::move(skipped);
+    if (data->samples.empty())
+        data->error = QStringLiteral("no included images in %1").arg(root);
+    return DatasetIndex(std::move(data));
 }
 
 } // namespace tandem

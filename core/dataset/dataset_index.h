@@ -51,6 +51,12 @@ public:
                                            const std::atomic<bool> *cancel = nullptr,
                                            const std::function<void(qint64, qint64)> &progress = {});
 
+    // An index made from samples chosen elsewhere (a curated manifest): sorted like scan()'s, with
+    // labels outside classNames dropped. hasSplitFolders() is false.
+    [[nodiscard]] static DatasetIndex fromSamples(const QString &root, const QStringList &classNames,
+                                                  std::vector<IndexedSample> samples,
+                                                  std::vector<SkippedFile> skipped = {});
+
     [[nodiscard]] QString root() const;
     [[nodiscard]] QStringList classNames() const;
     [[nodiscard]] const std::vector<IndexedSample> &samples() const; // by split, label, then path

@@ -63,6 +63,7 @@ private Q_SLOTS:
     void rootErrors();
     void progressAndCancel();
     void cheapCopies();
+    void fromSamples();
 
 private:
     QString fashionRoot() const { return m_dir.filePath(QStringLiteral("fashion")); }
@@ -70,15 +71,15 @@ private:
     QString flatFile(const QString &relative) const { return QDir(flatRoot()).filePath(relative); }
 
     QTemporaryDir m_dir;
-    QStringList m_classes;       // sorted Fashion-MNIST folder names
+    QStringList m_classes;         // sorted Fashion-MNIST folder names
     bool m_lockedReadable = false; // root can read a chmod 000 file
 };
 
 void TestDatasetIndex::initTestCase()
 {
     QVERIFY(m_dir.isValid());
-    const FashionMnistExportResult exported =
-        FashionMnistExporter::exportTo(fashionRoot(), {QStringLiteral("/usr/share/datasets/fashion-mnist"), kTrainPerClass, kValPerClass});
+    const FashionMnistExportResult exported = FashionMnistExporter::exportTo(
+        fashionRoot(), {QStringLiteral("/usr/share/datasets/fashion-mnist"), kTrainPerClass, kValPerClass});
     QVERIFY2(exported.ok(), qPrintable(exported.error));
     m_classes = FashionMnistExporter::classNames();
     m_classes.sort();
@@ -94,7 +95,8 @@ void TestDatasetIndex::initTestCase()
         }
     }
     const QByteArray photo = TestImages::readFile(TestImages::photo("Dune.jpg"));
-    QVERIFY2(!photo.isEmpty(), "the photographs come from Debian's mate-backgrounds package: apt-get install mate-backgrounds");
+    QVERIFY2(!photo.isEmpty(),
+             "the photographs come from Debian's mate-backgrounds package: apt-get install mate-backgrounds");
     const cv::Mat small = TestImages::loadPhoto("Dune.jpg", 120);
     QVERIFY(QDir().mkpath(flatFile(QStringLiteral("Bag/nested/deeper"))));
     const std::pair<const char *, QByteArray> files[] = {
@@ -140,7 +142,8 @@ void TestDatasetIndex::splitFolders()
     QCOMPARE(index.indicesOf(SampleSplit::Val).size(), size_t(10 * kValPerClass));
     for (const IndexedSample &sample : index.samples()) {
         const QString folder = sample.split == SampleSplit::Train ? QStringLiteral("train") : QStringLiteral("val");
-        QVERIFY2(sample.path.contains(QStringLiteral("/%1/%2/").arg(folder, m_classes[sample.label])), qPrintable(sample.path));
+        QVERIFY2(sample.path.contains(QStringLiteral("/%1/%2/").arg(folder, m_classes[sample.label])),
+                 qPrintable(sample.path));
         QCOMPARE(sample.fileBytes, QFileInfo(sample.path).size());
         QVERIFY(sample.fileBytes > 0);
     }
@@ -155,23 +158,51 @@ void TestDatasetIndex::splitFolders()
 void TestDatasetIndex::brokenAndOtherFiles_data()
 {
     QTest::addColumn<QString>("file");
-    QTest::addColumn<QString>("reason"); // empty: indexed
+    QTest::addColumn<QString>("reason");          // empty: indexed
     QTest::addColumn<QString>("preprocessError"); // of an indexed file
-    QTest::newRow("empty") << "Bag/empty.png" << "empty file" << "";
-    QTest::newRow("text named jpg") << "Bag/notes.jpg" << "not an image (starts with Hell)" << "";
-    QTest::newRow("pdf") << "Bag/paper.pdf" << "not an image (starts with %PDF)" << "";
-    QTest::newRow("gif") << "Bag/animation.gif" << "unsupported format GIF" << "";
-    QTest::newRow("heic") << "Bag/phone.heic" << "unsupported format .heic" << "";
+    QTest::newRow("empty") << "Bag/empty.png"
+                           << "empty file"
+                           << "";
+    QTest::newRow("text named jpg") << "Bag/notes.jpg"
+                                    << "not an image (starts with Hell)"
+                                    << "";
+    QTest::newRow("pdf") << "Bag/paper.pdf"
+                         << "not an image (starts with %PDF)"
+                         << "";
+    QTest::newRow("gif") << "Bag/animation.gif"
+                         << "unsupported format GIF"
+                         << "";
+    QTest::newRow("heic") << "Bag/phone.heic"
+                          << "unsupported format .heic"
+                          << "";
     // Only the magic number is read: these are found broken when preprocessed, not here.
-    QTest::newRow("truncated jpeg") << "Bag/truncated.jpg" << "" << "corrupt or truncated JPEG";
-    QTest::newRow("jpeg magic only") << "Bag/magic-only.jpg" << "" << "truncated JPEG header";
-    QTest::newRow("photo jpeg") << "Bag/photo.jpg" << "" << "";
-    QTest::newRow("photo bmp") << "Bag/photo.bmp" << "" << "";
-    QTest::newRow("photo webp") << "Bag/photo.webp" << "" << "";
-    QTest::newRow("photo tiff") << "Bag/photo.tiff" << "" << "";
-    QTest::newRow("png without extension") << "Bag/no-extension" << "" << "";
-    QTest::newRow("nested folder") << "Bag/nested/deeper/photo.png" << "" << "";
-    QTest::newRow("chmod 000") << "Bag/locked.png" << (m_lockedReadable ? QString() : QStringLiteral("unreadable: permission denied")) << "";
+    QTest::newRow("truncated jpeg") << "Bag/truncated.jpg"
+                                    << ""
+                                    << "corrupt or truncated JPEG";
+    QTest::newRow("jpeg magic only") << "Bag/magic-only.jpg"
+                                     << ""
+                                     << "truncated JPEG header";
+    QTest::newRow("photo jpeg") << "Bag/photo.jpg"
+                                << ""
+                                << "";
+    QTest::newRow("photo bmp") << "Bag/photo.bmp"
+                               << ""
+                               << "";
+    QTest::newRow("photo webp") << "Bag/photo.webp"
+                                << ""
+                                << "";
+    QTest::newRow("photo tiff") << "Bag/photo.tiff"
+                                << ""
+                                << "";
+    QTest::newRow("png without extension") << "Bag/no-extension"
+                                           << ""
+                                           << "";
+    QTest::newRow("nested folder") << "Bag/nested/deeper/photo.png"
+                                   << ""
+                                   << "";
+    QTest::newRow("chmod 000") << "Bag/locked.png"
+                               << (m_lockedReadable ? QString() : QStringLiteral("unreadable: permission denied"))
+                               << "";
 }
 
 void TestDatasetIndex::brokenAndOtherFiles()
@@ -281,10 +312,12 @@ void TestDatasetIndex::classOrder()
     const QByteArray png = TestImages::encode(TestImages::loadPhoto("Dune.jpg", 64), ".png");
     for (const char *name : {"b", "a", "C", "a b", "Ä"}) {
         QVERIFY(QDir(dir.path()).mkdir(QString::fromUtf8(name)));
-        QVERIFY(TestImages::writeFile(QDir(dir.path()).filePath(QString::fromUtf8(name) + QStringLiteral("/x.png")), png));
+        QVERIFY(
+            TestImages::writeFile(QDir(dir.path()).filePath(QString::fromUtf8(name) + QStringLiteral("/x.png")), png));
     }
     const DatasetIndex index = DatasetIndex::scan(dir.path());
-    QCOMPARE(index.classNames(), (QStringList{QStringLiteral("C"), QStringLiteral("a"), QStringLiteral("a b"), QStringLiteral("b"), QStringLiteral("Ä")}));
+    QCOMPARE(index.classNames(), (QStringList{QStringLiteral("C"), QStringLiteral("a"), QStringLiteral("a b"),
+                                              QStringLiteral("b"), QStringLiteral("Ä")}));
     for (const IndexedSample &sample : index.samples())
         QCOMPARE(QFileInfo(sample.path).dir().dirName(), index.classNames()[sample.label]);
 }
@@ -293,10 +326,14 @@ void TestDatasetIndex::rootErrors_data()
 {
     QTest::addColumn<QString>("relative");
     QTest::addColumn<QString>("error"); // %1: the root as given
-    QTest::newRow("missing") << "missing" << "folder not found: %1";
-    QTest::newRow("a file") << "fashion/train/Bag/00032.png" << "not a folder: %1";
-    QTest::newRow("no subfolders") << "fashion/train/Bag" << "no class folders in %1";
-    QTest::newRow("empty train folder") << "emptytrain" << "no class folders in %1/train";
+    QTest::newRow("missing") << "missing"
+                             << "folder not found: %1";
+    QTest::newRow("a file") << "fashion/train/Bag/00032.png"
+                            << "not a folder: %1";
+    QTest::newRow("no subfolders") << "fashion/train/Bag"
+                                   << "no class folders in %1";
+    QTest::newRow("empty train folder") << "emptytrain"
+                                        << "no class folders in %1/train";
 }
 
 void TestDatasetIndex::rootErrors()
@@ -351,6 +388,34 @@ void TestDatasetIndex::cheapCopies()
     QVERIFY(empty.samples().empty());
     QVERIFY(empty.classNames().isEmpty());
     QCOMPARE(empty.classCounts(SampleSplit::Train), std::vector<qint64>());
+}
+
+// A curated manifest's index: sorted as a scan's, labels outside the classes dropped, empty is an error.
+void TestDatasetIndex::fromSamples()
+{
+    const QStringList classes = {QStringLiteral("a"), QStringLiteral("b")};
+    const DatasetIndex index =
+        DatasetIndex::fromSamples(QStringLiteral("/data"), classes,
+                                  {{QStringLiteral("/data/b/2.png"), 1, SampleSplit::Val, 20},
+                                   {QStringLiteral("/data/b/1.png"), 1, SampleSplit::Train, 10},
+                                   {QStringLiteral("/data/x.png"), 5, SampleSplit::Train, 1},
+                                   {QStringLiteral("/data/a/9.png"), 0, SampleSplit::Train, 90}},
+                                  {{QStringLiteral("/data/z.txt"), QStringLiteral("not an image")}});
+    QVERIFY(index.error().isEmpty());
+    QCOMPARE(index.root(), QStringLiteral("/data"));
+    QCOMPARE(index.classNames(), classes);
+    QVERIFY(!index.hasSplitFolders());
+    QCOMPARE(index.samples().size(), size_t(3));
+    QCOMPARE(index.samples()[0].path, QStringLiteral("/data/a/9.png"));
+    QCOMPARE(index.samples()[1].path, QStringLiteral("/data/b/1.png"));
+    QCOMPARE(index.samples()[2].path, QStringLiteral("/data/b/2.png"));
+    QCOMPARE(index.samples()[2].fileBytes, qint64(20));
+    QCOMPARE(index.classCounts(SampleSplit::Train), std::vector<qint64>({1, 1}));
+    QCOMPARE(index.classCounts(SampleSplit::Val), std::vector<qint64>({0, 1}));
+    QCOMPARE(index.skipped().size(), size_t(1));
+
+    const DatasetIndex empty = DatasetIndex::fromSamples(QStringLiteral("/data"), classes, {});
+    QVERIFY(empty.error().contains(QStringLiteral("no included images")));
 }
 
 QTEST_GUILESS_MAIN(TestDatasetIndex)

@@ -1,0 +1,183 @@
+#include "duplicates_view.h"
+
+#include "preview/thumbnail_loader.h"
+
+#include <QFileInfo>
+#include <QFrame>
+#include <QHBoxLayout>
+#include <QImage>
+#include <QLabel>
+#include <QPixmap>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QVBoxLayout>
+
+namespace tandem {
+
+namespace {
+constexpr int kThumbnailSide = 112;
+constexpr int kMaxShownMembers = 8;
+
+QString describe(const DuplicateGroup &group, const DatasetManifest &manifest)
+{
+    QString text = group.kind == DuplicateGroup::Kind::Exact
+                       ? DuplicatesView::tr("<b>Identical files</b> (%1)").arg(group.members.size())
+                       : DuplicatesView::tr("<b>Near duplicates</b> (%1, pHash distance ≤ %2)")
+                             .arg(group.members.size())
+                             .arg(group.maxDistance);
+    QStringList notes;
+    if (group.crossClass) {
+        QStringList classes;
+        for (int member : group.members) {
+            const QString name = manifest.className(manifest.entries[size_t(member)]);
+            if (!classes.contains(name))
+                classes << name;
+        }
+        notes << DuplicatesView::tr("<span style='color:#c0392b'>across classes %1: likely a label error</span>")
+                     .arg(classes.join(QStringLiteral(", ")).toHtmlEscaped());
+    } else {
+        notes << DuplicatesView::tr("within class %1")
+                     .arg(manifest.className(manifest.entries[size_t(group.members.front())]).toHtmlEscaped());
+    }
+    if (group.trainValLeak)
+        notes << DuplicatesView::tr("<span style='color:#d35400'>in train and validation: leakage</span>");
+    return text + QStringLiteral(" — ") + notes.join(QStringLiteral(" · "));
+}
+} // namespace
+
+struct DuplicatesView::Row {
+    QFrame *frame = nullptr;
+    QLabel *title = nullptr;
+    QPushButton *resolve = nullptr;
+    std::vector<std::pair<int, QLabel *>> captions; // entry, caption under its thumbnail
+};
+
+DuplicatesView::DuplicatesView(QWidget *parent)
+    : QWidget(parent), m_loader(std::make_unique<ThumbnailLoader>(kThumbnailSide)), m_summary(new QLabel),
+      m_content(new QWidget), m_list(new QVBoxLayout(m_content))
+{
+    connect(m_loader.get(), &ThumbnailLoader::loaded, this, &DuplicatesView::onLoaded);
+    auto *scroll = new QScrollArea;
+    scroll->setWidgetResizable(true);
+    scroll->setWidget(m_content);
+    m_list->addStretch(1);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    m_summary->setWordWrap(true);
+    m_summary->setText(tr("Find duplicates to compare every image's content hash and perceptual hash."));
+    layout->addWidget(m_summary);
+    layout->addWidget(scroll, 1);
+}
+
+DuplicatesView::~DuplicatesView() = default;
+
+QPushButton *DuplicatesView::resolveButton(int group) const
+{
+    return group >= 0 && size_t(group) < m_rows.size() ? m_rows[size_t(group)]->resolve : nullptr;
+}
+
+void DuplicatesView::setGroups(const std::vector<DuplicateGroup> &groups, const DatasetManifest &manifest)
+{
+    for (const auto &row : m_rows)
+        delete row->frame;
+    m_rows.clear();
+    m_thumbnails.clear();
+    m_loader->reset();
+    m_groups = groups;
+
+    int leaks = 0;
+    int crossClass = 0;
+    for (const DuplicateGroup &group : groups) {
+        leaks += group.trainValLeak ? 1 : 0;
+        crossClass += group.crossClass ? 1 : 0;
+    }
+    m_summary->setText(
+        groups.empty()
+            ? tr("No duplicates: every image differs from the others.")
+            : tr("%1 groups: %2 across classes (likely label errors), %3 across train and validation "
+                 "(leakage).%4")
+                  .arg(groups.size())
+                  .arg(crossClass)
+                  .arg(leaks)
+                  .arg(int(groups.size()) > kMaxGroups ? tr(" The first %1 are shown.").arg(kMaxGroups) : QString()));
+
+    for (size_t g = 0; g < groups.size() && g < size_t(kMaxGroups); ++g) {
+        const DuplicateGroup &group = groups[g];
+        auto row = std::make_unique<Row>();
+        row->frame = new QFrame;
+        row->frame->setFrameShape(QFrame::StyledPanel);
+        auto *rowLayout = new QVBoxLayout(row->frame);
+        auto *header = new QHBoxLayout;
+        row->title = new QLabel(describe(group, manifest));
+        row->title->setTextFormat(Qt::RichText);
+        row->resolve = new QPushButton(tr("Keep first, exclude others"));
+        row->resolve->setToolTip(
+            tr("Excludes every image of the group but the first (training images come first). Undo brings them back."));
+        const std::vector<int> others = group.othersThanFirst();
+        connect(row->resolve, &QPushButton::clicked, this, [this, others] { Q_EMIT resolveRequested(others); });
+        header->addWidget(row->title, 1);
+        header->addWidget(row->resolve);
+        rowLayout->addLayout(header);
+        auto *strip = new QHBoxLayout;
+        for (size_t m = 0; m < group.members.size() && m < size_t(kMaxShownMembers); ++m) {
+            const int entry = group.members[m];
+            const ManifestEntry &e = manifest.entries[size_t(entry)];
+            auto *cell = new QVBoxLayout;
+            auto *picture = new QLabel;
+            picture->setFixedSize(kThumbnailSide, kThumbnailSide);
+            picture->setAlignment(Qt::AlignCenter);
+            picture->setToolTip(e.relativePath);
+            m_thumbnails.insert(entry, picture);
+            m_loader->request(entry, manifest.absolutePath(e));
+            auto *caption = new QLabel;
+            caption->setAlignment(Qt::AlignCenter);
+            caption->setFixedWidth(kThumbnailSide + 24);
+            row->captions.emplace_back(entry, caption);
+            cell->addWidget(picture, 0, Qt::AlignHCenter);
+            cell->addWidget(caption);
+            strip->addLayout(cell);
+        }
+        strip->addStretch(1);
+        rowLayout->addLayout(strip);
+        m_list->insertWidget(m_list->count() - 1, row->frame);
+        m_rows.push_back(std::move(row));
+    }
+    refresh(manifest);
+}
+
+void DuplicatesView::refresh(const DatasetManifest &manifest)
+{
+    for (size_t g = 0; g < m_rows.size(); ++g) {
+        Row &row = *m_rows[g];
+        int included = 0;
+        for (const auto &[entry, caption] : row.captions) {
+            if (size_t(entry) >= manifest.entries.size())
+                continue;
+            const ManifestEntry &e = manifest.entries[size_t(entry)];
+            included += e.included ? 1 : 0;
+            const QString name = QFileInfo(e.relativePath).fileName();
+            const QString where = QStringLiteral("%1 · %2").arg(manifest.className(e),
+                                                                e.split == SampleSplit::Val ? tr("val") : tr("train"));
+            caption->setText(e.included ? QStringLiteral("%1\n%2").arg(name, where) : tr("✕ excluded\n%1").arg(name));
+            caption->setEnabled(e.included);
+        }
+        const bool resolved = included <= 1;
+        row.resolve->setEnabled(!resolved);
+        row.resolve->setText(resolved ? tr("Resolved") : tr("Keep first, exclude others"));
+    }
+}
+
+void DuplicatesView::onLoaded(int entry, const cv::Mat &image, const QString &error)
+{
+    const QList<QLabel *> labels = m_thumbnails.values(entry);
+    for (QLabel *label : labels) {
+        if (image.empty() || image.type() != CV_8UC3) {
+            label->setText(tr("cannot show:\n%1").arg(error));
+            continue;
+        }
+        const QImage view(image.data, image.cols, image.rows, int(image.step), QImage::Format_RGB888);
+        label->setPixmap(QPixmap::fromImage(view));
+    }
+}
+
+} // namespace tandem
