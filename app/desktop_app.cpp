@@ -20,14 +20,15 @@ int runDesktopApp(int &argc, char **argv)
     QApplication::setDesktopFileName(QStringLiteral("tandem"));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Tandem: preprocess images on this computer while a GPU (here or remote) trains on them."));
+    parser.setApplicationDescription(
+        QStringLiteral("Tandem: preprocess images on this computer while a GPU (here or remote) trains on them."));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption dataset({QStringLiteral("d"), QStringLiteral("dataset")},
                                      QStringLiteral("Open this dataset folder at start."), QStringLiteral("DIR"));
-    const QCommandLineOption start(QStringLiteral("start"),
-                                   QStringLiteral("Start training as soon as the dataset is open (with the saved settings)."));
+    const QCommandLineOption start(
+        QStringLiteral("start"),
+        QStringLiteral("Start training as soon as the dataset is open (with the saved settings)."));
     const QCommandLineOption theme(QStringLiteral("theme"), QStringLiteral("light or dark (default: as last time)."),
                                    QStringLiteral("NAME"));
     parser.addOptions({dataset, start, theme});

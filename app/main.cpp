@@ -25,7 +25,10 @@ void printUsage()
                 "  --version     print the version\n");
 }
 
-bool isCommand(const char *arg, const char *name) { return std::strcmp(arg, name) == 0; }
+bool isCommand(const char *arg, const char *name)
+{
+    return std::strcmp(arg, name) == 0;
+}
 
 } // namespace
 
@@ -43,7 +46,8 @@ int main(int argc, char *argv[])
         printUsage();
         return 0;
     }
-    if (argc > 1 && (isCommand(argv[1], "train") || isCommand(argv[1], "sample-data") || isCommand(argv[1], "report"))) {
+    if (argc > 1 &&
+        (isCommand(argv[1], "train") || isCommand(argv[1], "sample-data") || isCommand(argv[1], "report"))) {
         // Headless commands still render PDF reports, which needs a GUI application object;
         // the offscreen platform needs no display.
         if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))

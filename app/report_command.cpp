@@ -30,7 +30,9 @@ int runReportCommand(const QStringList &arguments)
         "Exports the timing reports of a saved run (a .tandem-run.json written by `tandem train --report` or the app) "
         "again, or, given two runs, one HTML report comparing them side by side."));
     p.addHelpOption();
-    const QCommandLineOption out(QStringLiteral("out"), QStringLiteral("Output folder (one run) or HTML file (two runs)."), QStringLiteral("PATH"));
+    const QCommandLineOption out(QStringLiteral("out"),
+                                 QStringLiteral("Output folder (one run) or HTML file (two runs)."),
+                                 QStringLiteral("PATH"));
     p.addOption(out);
     p.addPositionalArgument(QStringLiteral("RUN"), QStringLiteral("A saved run."));
     p.addPositionalArgument(QStringLiteral("[OTHER]"), QStringLiteral("A second saved run to compare with."));

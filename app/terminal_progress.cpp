@@ -6,7 +6,7 @@ namespace tandem {
 
 namespace {
 constexpr int kBarWidth = 28;
-constexpr int kRedrawMs = 100;  // a terminal needs no more than ten frames a second
+constexpr int kRedrawMs = 100; // a terminal needs no more than ten frames a second
 constexpr int kLogStepPercent = 10;
 
 QString formatDuration(qint64 seconds)
@@ -45,7 +45,8 @@ void TerminalProgress::draw(qint64 done, qint64 total, const QString &detail)
     QString eta = QStringLiteral("--:--");
     if (done > 0 && total > done)
         eta = formatDuration(qint64(double(m_clock.elapsed()) / 1000.0 * double(total - done) / double(done)));
-    std::fprintf(m_out, "\r\033[2K%s %3d%%  %s  ETA %s", qPrintable(bar), int(fraction * 100), qPrintable(detail), qPrintable(eta));
+    std::fprintf(m_out, "\r\033[2K%s %3d%%  %s  ETA %s", qPrintable(bar), int(fraction * 100), qPrintable(detail),
+                 qPrintable(eta));
     std::fflush(m_out);
     m_barShown = true;
 }

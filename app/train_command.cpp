@@ -46,32 +46,77 @@ Parsed parse(const QStringList &arguments)
     p.setApplicationDescription(QStringLiteral(
         "Trains an image classifier: this computer preprocesses, tandem-agent trains (here or on a remote GPU)."));
     p.addHelpOption();
-    const QCommandLineOption data({QStringLiteral("d"), QStringLiteral("data")}, QStringLiteral("Dataset folder: class folders, or train/ and val/ with class folders."), QStringLiteral("DIR"));
-    const QCommandLineOption agent(QStringLiteral("agent"), QStringLiteral("local (start tandem-agent here, the default), ws://HOST:PORT or wss://URL (dial an agent), or listen[:PORT] (wait for the agent to dial in)."), QStringLiteral("WHERE"), QStringLiteral("local"));
-    const QCommandLineOption secretFile(QStringLiteral("secret-file"), QStringLiteral("Shared secret for a remote agent (else $TANDEM_SECRET)."), QStringLiteral("PATH"));
-    const QCommandLineOption epochs(QStringLiteral("epochs"), QStringLiteral("Epochs (default 3)."), QStringLiteral("N"), QStringLiteral("3"));
-    const QCommandLineOption batch(QStringLiteral("batch"), QStringLiteral("Batch size (default 64)."), QStringLiteral("N"), QStringLiteral("64"));
-    const QCommandLineOption size(QStringLiteral("size"), QStringLiteral("Input size, N or WxH (default 224)."), QStringLiteral("SIZE"), QStringLiteral("224"));
-    const QCommandLineOption color(QStringLiteral("color"), QStringLiteral("rgb or gray (default rgb)."), QStringLiteral("MODE"), QStringLiteral("rgb"));
-    const QCommandLineOption crop(QStringLiteral("crop"), QStringLiteral("center or random (random-resized crop) for training (default center)."), QStringLiteral("MODE"), QStringLiteral("center"));
-    const QCommandLineOption scaleMin(QStringLiteral("crop-scale-min"), QStringLiteral("Smallest area fraction of a random-resized crop (default 0.08)."), QStringLiteral("F"), QStringLiteral("0.08"));
+    const QCommandLineOption data(
+        {QStringLiteral("d"), QStringLiteral("data")},
+        QStringLiteral("Dataset folder: class folders, or train/ and val/ with class folders."), QStringLiteral("DIR"));
+    const QCommandLineOption agent(
+        QStringLiteral("agent"),
+        QStringLiteral("local (start tandem-agent here, the default), ws://HOST:PORT or wss://URL (dial an agent), or "
+                       "listen[:PORT] (wait for the agent to dial in)."),
+        QStringLiteral("WHERE"), QStringLiteral("local"));
+    const QCommandLineOption secretFile(QStringLiteral("secret-file"),
+                                        QStringLiteral("Shared secret for a remote agent (else $TANDEM_SECRET)."),
+                                        QStringLiteral("PATH"));
+    const QCommandLineOption epochs(QStringLiteral("epochs"), QStringLiteral("Epochs (default 3)."),
+                                    QStringLiteral("N"), QStringLiteral("3"));
+    const QCommandLineOption batch(QStringLiteral("batch"), QStringLiteral("Batch size (default 64)."),
+                                   QStringLiteral("N"), QStringLiteral("64"));
+    const QCommandLineOption size(QStringLiteral("size"), QStringLiteral("Input size, N or WxH (default 224)."),
+                                  QStringLiteral("SIZE"), QStringLiteral("224"));
+    const QCommandLineOption color(QStringLiteral("color"), QStringLiteral("rgb or gray (default rgb)."),
+                                   QStringLiteral("MODE"), QStringLiteral("rgb"));
+    const QCommandLineOption crop(
+        QStringLiteral("crop"), QStringLiteral("center or random (random-resized crop) for training (default center)."),
+        QStringLiteral("MODE"), QStringLiteral("center"));
+    const QCommandLineOption scaleMin(QStringLiteral("crop-scale-min"),
+                                      QStringLiteral("Smallest area fraction of a random-resized crop (default 0.08)."),
+                                      QStringLiteral("F"), QStringLiteral("0.08"));
     const QCommandLineOption flip(QStringLiteral("flip"), QStringLiteral("Random horizontal flips for training."));
-    const QCommandLineOption model(QStringLiteral("model"), QStringLiteral("auto, cnn or resnet18 (auto: cnn up to 64 px)."), QStringLiteral("NAME"), QStringLiteral("auto"));
-    const QCommandLineOption lr(QStringLiteral("lr"), QStringLiteral("Learning rate (default 0.05 for SGD, 0.001 for AdamW)."), QStringLiteral("LR"));
-    const QCommandLineOption optimizer(QStringLiteral("optimizer"), QStringLiteral("sgd or adamw (default sgd)."), QStringLiteral("NAME"), QStringLiteral("sgd"));
-    const QCommandLineOption momentum(QStringLiteral("momentum"), QStringLiteral("SGD momentum (default 0.9)."), QStringLiteral("M"), QStringLiteral("0.9"));
-    const QCommandLineOption weightDecay(QStringLiteral("weight-decay"), QStringLiteral("Weight decay (default 0)."), QStringLiteral("W"), QStringLiteral("0"));
-    const QCommandLineOption seed(QStringLiteral("seed"), QStringLiteral("Seed of the split, order and augmentation (default 0)."), QStringLiteral("N"), QStringLiteral("0"));
-    const QCommandLineOption valFraction(QStringLiteral("val-fraction"), QStringLiteral("Validation fraction when there is no val/ folder (default 0.1)."), QStringLiteral("F"), QStringLiteral("0.1"));
-    const QCommandLineOption perClass(QStringLiteral("per-class"), QStringLiteral("Use at most N images per class (default all)."), QStringLiteral("N"), QStringLiteral("0"));
-    const QCommandLineOption threads(QStringLiteral("threads"), QStringLiteral("Preprocessing threads (default: all cores)."), QStringLiteral("N"), QStringLiteral("0"));
-    const QCommandLineOption device(QStringLiteral("device"), QStringLiteral("auto, cpu or cuda, on the agent (default auto)."), QStringLiteral("NAME"), QStringLiteral("auto"));
-    const QCommandLineOption precision(QStringLiteral("precision"), QStringLiteral("auto, fp32 or bf16 (default auto: bf16 on CUDA)."), QStringLiteral("NAME"), QStringLiteral("auto"));
-    const QCommandLineOption weights(QStringLiteral("weights"), QStringLiteral("Where to save the trained weights (default tandem-weights.pt; 'none' to skip)."), QStringLiteral("PATH"), QStringLiteral("tandem-weights.pt"));
-    const QCommandLineOption report(QStringLiteral("report"), QStringLiteral("Write timing reports (CSV, JSON, trace, HTML, PDF) and the session file to DIR."), QStringLiteral("DIR"));
-    const QCommandLineOption agentProgram(QStringLiteral("agent-program"), QStringLiteral("tandem-agent to start in local mode."), QStringLiteral("PATH"));
-    p.addOptions({data, agent, secretFile, epochs, batch, size, color, crop, scaleMin, flip, model, lr, optimizer, momentum,
-                  weightDecay, seed, valFraction, perClass, threads, device, precision, weights, report, agentProgram});
+    const QCommandLineOption model(QStringLiteral("model"),
+                                   QStringLiteral("auto, cnn or resnet18 (auto: cnn up to 64 px)."),
+                                   QStringLiteral("NAME"), QStringLiteral("auto"));
+    const QCommandLineOption lr(QStringLiteral("lr"),
+                                QStringLiteral("Learning rate (default 0.05 for SGD, 0.001 for AdamW)."),
+                                QStringLiteral("LR"));
+    const QCommandLineOption optimizer(QStringLiteral("optimizer"), QStringLiteral("sgd or adamw (default sgd)."),
+                                       QStringLiteral("NAME"), QStringLiteral("sgd"));
+    const QCommandLineOption momentum(QStringLiteral("momentum"), QStringLiteral("SGD momentum (default 0.9)."),
+                                      QStringLiteral("M"), QStringLiteral("0.9"));
+    const QCommandLineOption weightDecay(QStringLiteral("weight-decay"), QStringLiteral("Weight decay (default 0)."),
+                                         QStringLiteral("W"), QStringLiteral("0"));
+    const QCommandLineOption seed(QStringLiteral("seed"),
+                                  QStringLiteral("Seed of the split, order and augmentation (default 0)."),
+                                  QStringLiteral("N"), QStringLiteral("0"));
+    const QCommandLineOption valFraction(
+        QStringLiteral("val-fraction"),
+        QStringLiteral("Validation fraction when there is no val/ folder (default 0.1)."), QStringLiteral("F"),
+        QStringLiteral("0.1"));
+    const QCommandLineOption perClass(QStringLiteral("per-class"),
+                                      QStringLiteral("Use at most N images per class (default all)."),
+                                      QStringLiteral("N"), QStringLiteral("0"));
+    const QCommandLineOption threads(QStringLiteral("threads"),
+                                     QStringLiteral("Preprocessing threads (default: all cores)."), QStringLiteral("N"),
+                                     QStringLiteral("0"));
+    const QCommandLineOption device(QStringLiteral("device"),
+                                    QStringLiteral("auto, cpu or cuda, on the agent (default auto)."),
+                                    QStringLiteral("NAME"), QStringLiteral("auto"));
+    const QCommandLineOption precision(QStringLiteral("precision"),
+                                       QStringLiteral("auto, fp32 or bf16 (default auto: bf16 on CUDA)."),
+                                       QStringLiteral("NAME"), QStringLiteral("auto"));
+    const QCommandLineOption weights(
+        QStringLiteral("weights"),
+        QStringLiteral("Where to save the trained weights (default tandem-weights.pt; 'none' to skip)."),
+        QStringLiteral("PATH"), QStringLiteral("tandem-weights.pt"));
+    const QCommandLineOption report(
+        QStringLiteral("report"),
+        QStringLiteral("Write timing reports (CSV, JSON, trace, HTML, PDF) and the session file to DIR."),
+        QStringLiteral("DIR"));
+    const QCommandLineOption agentProgram(QStringLiteral("agent-program"),
+                                          QStringLiteral("tandem-agent to start in local mode."),
+                                          QStringLiteral("PATH"));
+    p.addOptions({data,        agent,    secretFile, epochs, batch,     size,     color,       crop,
+                  scaleMin,    flip,     model,      lr,     optimizer, momentum, weightDecay, seed,
+                  valFraction, perClass, threads,    device, precision, weights,  report,      agentProgram});
     p.process(arguments);
 
     Parsed out;
@@ -81,7 +126,9 @@ Parsed parse(const QStringList &arguments)
         const double value = parser.value(option).toDouble(&ok);
         if (!ok || value < lo || value > hi)
             out.error = QStringLiteral("--%1 %2: expected a number from %3 to %4")
-                            .arg(option.names().constLast(), parser.value(option)).arg(lo).arg(hi);
+                            .arg(option.names().constLast(), parser.value(option))
+                            .arg(lo)
+                            .arg(hi);
         return value;
     };
     if (!p.isSet(data)) {
@@ -96,11 +143,13 @@ Parsed parse(const QStringList &arguments)
     const QString colorMode = p.value(color).toLower();
     if (colorMode != QLatin1String("rgb") && colorMode != QLatin1String("gray"))
         out.error = QStringLiteral("--color %1: expected rgb or gray").arg(colorMode);
-    o.preprocess.color = colorMode == QLatin1String("gray") ? PreprocessOptions::Color::Gray : PreprocessOptions::Color::Rgb;
+    o.preprocess.color =
+        colorMode == QLatin1String("gray") ? PreprocessOptions::Color::Gray : PreprocessOptions::Color::Rgb;
     const QString cropMode = p.value(crop).toLower();
     if (cropMode != QLatin1String("center") && cropMode != QLatin1String("random"))
         out.error = QStringLiteral("--crop %1: expected center or random").arg(cropMode);
-    o.preprocess.crop = cropMode == QLatin1String("random") ? PreprocessOptions::Crop::RandomResized : PreprocessOptions::Crop::Center;
+    o.preprocess.crop =
+        cropMode == QLatin1String("random") ? PreprocessOptions::Crop::RandomResized : PreprocessOptions::Crop::Center;
     o.preprocess.scaleMin = number(p, scaleMin, 0.01, 1.0);
     o.preprocess.horizontalFlip = p.isSet(flip);
     if (const QString problem = o.preprocess.validate(); !problem.isEmpty())
@@ -120,7 +169,8 @@ Parsed parse(const QStringList &arguments)
     o.device = p.value(device);
     o.precision = p.value(precision);
     o.agentProgram = p.value(agentProgram);
-    o.weightsPath = p.value(weights) == QLatin1String("none") ? QString() : QFileInfo(p.value(weights)).absoluteFilePath();
+    o.weightsPath =
+        p.value(weights) == QLatin1String("none") ? QString() : QFileInfo(p.value(weights)).absoluteFilePath();
     out.reportDir = p.value(report);
 
     const QString where = p.value(agent);
@@ -134,10 +184,12 @@ Parsed parse(const QStringList &arguments)
     } else {
         o.agentMode = AgentMode::Dial;
         o.agentUrl = QUrl(where);
-        if (!o.agentUrl.isValid() || (o.agentUrl.scheme() != QLatin1String("ws") && o.agentUrl.scheme() != QLatin1String("wss")))
+        if (!o.agentUrl.isValid() ||
+            (o.agentUrl.scheme() != QLatin1String("ws") && o.agentUrl.scheme() != QLatin1String("wss")))
             out.error = QStringLiteral("--agent %1: expected local, listen[:PORT], ws://… or wss://…").arg(where);
         if (!o.agentUrl.userInfo().isEmpty() || o.agentUrl.hasQuery())
-            out.error = QStringLiteral("--agent: the secret must not travel in the URL; use --secret-file or $TANDEM_SECRET");
+            out.error =
+                QStringLiteral("--agent: the secret must not travel in the URL; use --secret-file or $TANDEM_SECRET");
     }
     if (o.agentMode != AgentMode::Local) {
         const auto source = protocol::auth::loadSecret(p.value(secretFile));
@@ -163,19 +215,25 @@ void printSummary(const TrainingSession &session, FILE *out)
         std::fprintf(out, "epoch %u %-5s  loss %.4f  accuracy %5.1f%%  (%u samples)\n", e.epoch + 1,
                      protocol::splitName(e.split), double(e.meanLoss), 100.0 * double(e.accuracy), e.samples);
     std::fprintf(out, "\nthroughput: %.1f samples/s over %s wall time, %s per sample on the wire\n", s.samplesPerSecond,
-                 qPrintable(formatSeconds(s.wallSeconds)), qPrintable(QLocale::c().formattedDataSize(qint64(s.wireBytesPerSample))));
+                 qPrintable(formatSeconds(s.wallSeconds)),
+                 qPrintable(QLocale::c().formattedDataSize(qint64(s.wireBytesPerSample))));
     std::fprintf(out, "\nstage             host     busy      share   mean ms    p95 ms\n");
     for (const StageStats &st : s.stages) {
         const auto &info = protocol::stageInfo(st.stage);
-        const char *host = info.host == protocol::Host::Client ? "desktop" : info.host == protocol::Host::Agent ? "agent" : "network";
+        const char *host = info.host == protocol::Host::Client  ? "desktop"
+                           : info.host == protocol::Host::Agent ? "agent"
+                                                                : "network";
         std::fprintf(out, "%-17s %-8s %8s  %5.1f%%  %8.2f  %8.2f\n", std::string(info.label).c_str(), host,
                      qPrintable(formatSeconds(st.busyMs / 1000.0)), 100.0 * st.busyFraction, st.meanMs, st.p95Ms);
     }
-    std::fprintf(out, "\noverlap: wall %s; run one after another the stages would take %s (%.2f× longer);\n"
-                      "         slowest stage busy %s, overlap efficiency %.2f (1.00 = wall time equals the slowest stage)\n",
-                 qPrintable(formatSeconds(s.wallSeconds)), qPrintable(formatSeconds(s.sequentialSeconds)), s.sequentialOverWall,
-                 qPrintable(formatSeconds(s.slowestStageBusySeconds)), s.overlapEfficiency);
-    std::fprintf(out, "clock offset to the agent %.3f ms ± %.3f ms\n", double(record.clockOffsetNs) / 1e6, s.uncertaintyMs);
+    std::fprintf(
+        out,
+        "\noverlap: wall %s; run one after another the stages would take %s (%.2f× longer);\n"
+        "         slowest stage busy %s, overlap efficiency %.2f (1.00 = wall time equals the slowest stage)\n",
+        qPrintable(formatSeconds(s.wallSeconds)), qPrintable(formatSeconds(s.sequentialSeconds)), s.sequentialOverWall,
+        qPrintable(formatSeconds(s.slowestStageBusySeconds)), s.overlapEfficiency);
+    std::fprintf(out, "clock offset to the agent %.3f ms ± %.3f ms\n", double(record.clockOffsetNs) / 1e6,
+                 s.uncertaintyMs);
     if (!s.verdict.isEmpty())
         std::fprintf(out, "verdict: %s\n", qPrintable(s.verdict));
 }
@@ -209,14 +267,19 @@ int runTrainCommand(const QStringList &arguments)
     });
     QObject::connect(&session, &TrainingSession::epochMetrics, &session, [&bar](const EpochPoint &e) {
         bar.message(QStringLiteral("epoch %1 %2: loss %3, accuracy %4%")
-                        .arg(e.epoch + 1).arg(QLatin1String(protocol::splitName(e.split)))
-                        .arg(double(e.meanLoss), 0, 'f', 4).arg(100.0 * double(e.accuracy), 0, 'f', 1));
+                        .arg(e.epoch + 1)
+                        .arg(QLatin1String(protocol::splitName(e.split)))
+                        .arg(double(e.meanLoss), 0, 'f', 4)
+                        .arg(100.0 * double(e.accuracy), 0, 'f', 1));
     });
     QObject::connect(&session, &TrainingSession::progress, &session,
                      [&](qint64 done, qint64 total, int epoch, int epochsTotal) {
-                         bar.update(done, total, QStringLiteral("epoch %1/%2  loss %3  %4 img/s")
-                                                     .arg(epoch + 1).arg(epochsTotal)
-                                                     .arg(double(lastLoss), 0, 'f', 3).arg(double(lastRate), 0, 'f', 0));
+                         bar.update(done, total,
+                                    QStringLiteral("epoch %1/%2  loss %3  %4 img/s")
+                                        .arg(epoch + 1)
+                                        .arg(epochsTotal)
+                                        .arg(double(lastLoss), 0, 'f', 3)
+                                        .arg(double(lastRate), 0, 'f', 0));
                      });
     QObject::connect(&session, &TrainingSession::weightsSaved, &session, [&bar](const QString &path, qint64 bytes) {
         bar.message(QStringLiteral("weights saved to %1 (%2)").arg(path, QLocale::c().formattedDataSize(bytes)));

@@ -18,7 +18,10 @@ AgentDialer::AgentDialer(AgentSession::Settings settings, QUrl url, bool once, Q
 
 AgentDialer::~AgentDialer() = default;
 
-void AgentDialer::start() { dial(); }
+void AgentDialer::start()
+{
+    dial();
+}
 
 void AgentDialer::shutdown(const QString &reason)
 {
@@ -63,7 +66,8 @@ void AgentDialer::onEnded(bool hadSession, protocol::ConnectionError error, cons
     const QString why = hadSession ? QStringLiteral("connection to %1 ended").arg(m_url.toString())
                                    : QStringLiteral("could not connect to %1").arg(m_url.toString());
     printLine(QStringLiteral("tandem-agent %1 (%2: %3); reconnecting in %4 s")
-                  .arg(why, QLatin1String(protocol::connectionErrorName(error)), message).arg(m_backoffSeconds));
+                  .arg(why, QLatin1String(protocol::connectionErrorName(error)), message)
+                  .arg(m_backoffSeconds));
     m_retry.start(m_backoffSeconds * 1000);
     if (!hadSession)
         m_backoffSeconds = std::min(m_backoffSeconds * 2, kMaxBackoffSeconds);

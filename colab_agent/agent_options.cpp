@@ -5,21 +5,53 @@
 namespace tandem::agent {
 
 namespace {
-QCommandLineOption listenOption() { return {QStringLiteral("listen"), QStringLiteral("Listen on HOST:PORT (default 127.0.0.1:8765; port 0 picks a free one)."), QStringLiteral("HOST:PORT")}; }
-QCommandLineOption connectOption() { return {QStringLiteral("connect"), QStringLiteral("Dial out to the app at a ws:// or wss:// URL, and again after each session (with backoff)."), QStringLiteral("URL")}; }
-QCommandLineOption secretOption() { return {QStringLiteral("secret-file"), QStringLiteral("Read the shared secret from the first line of PATH (default: the TANDEM_SECRET environment variable)."), QStringLiteral("PATH")}; }
-QCommandLineOption deviceOption() { return {QStringLiteral("device"), QStringLiteral("Train on auto, cpu or cuda (default auto)."), QStringLiteral("DEVICE"), QStringLiteral("auto")}; }
-QCommandLineOption threadsOption() { return {QStringLiteral("threads"), QStringLiteral("libtorch CPU threads (default: all cores)."), QStringLiteral("N")}; }
-QCommandLineOption onceOption() { return {QStringLiteral("once"), QStringLiteral("Serve one session (or make one connection attempt), then exit.")}; }
-QCommandLineOption versionOption() { return {QStringLiteral("version"), QStringLiteral("Print the version and the libtorch device, then exit.")}; }
+QCommandLineOption listenOption()
+{
+    return {QStringLiteral("listen"),
+            QStringLiteral("Listen on HOST:PORT (default 127.0.0.1:8765; port 0 picks a free one)."),
+            QStringLiteral("HOST:PORT")};
+}
+QCommandLineOption connectOption()
+{
+    return {
+        QStringLiteral("connect"),
+        QStringLiteral("Dial out to the app at a ws:// or wss:// URL, and again after each session (with backoff)."),
+        QStringLiteral("URL")};
+}
+QCommandLineOption secretOption()
+{
+    return {
+        QStringLiteral("secret-file"),
+        QStringLiteral(
+            "Read the shared secret from the first line of PATH (default: the TANDEM_SECRET environment variable)."),
+        QStringLiteral("PATH")};
+}
+QCommandLineOption deviceOption()
+{
+    return {QStringLiteral("device"), QStringLiteral("Train on auto, cpu or cuda (default auto)."),
+            QStringLiteral("DEVICE"), QStringLiteral("auto")};
+}
+QCommandLineOption threadsOption()
+{
+    return {QStringLiteral("threads"), QStringLiteral("libtorch CPU threads (default: all cores)."),
+            QStringLiteral("N")};
+}
+QCommandLineOption onceOption()
+{
+    return {QStringLiteral("once"), QStringLiteral("Serve one session (or make one connection attempt), then exit.")};
+}
+QCommandLineOption versionOption()
+{
+    return {QStringLiteral("version"), QStringLiteral("Print the version and the libtorch device, then exit.")};
+}
 
 void addOptions(QCommandLineParser &parser)
 {
-    parser.setApplicationDescription(QStringLiteral(
-        "tandem-agent: trains on batches streamed by the Tandem app over an authenticated WebSocket."));
+    parser.setApplicationDescription(
+        QStringLiteral("tandem-agent: trains on batches streamed by the Tandem app over an authenticated WebSocket."));
     parser.addHelpOption();
-    parser.addOptions({listenOption(), connectOption(), secretOption(), deviceOption(), threadsOption(),
-                       onceOption(), versionOption()});
+    parser.addOptions({listenOption(), connectOption(), secretOption(), deviceOption(), threadsOption(), onceOption(),
+                       versionOption()});
 }
 } // namespace
 
@@ -58,7 +90,8 @@ ParsedAgentOptions AgentOptions::parse(const QStringList &arguments)
         if (host.startsWith(QLatin1Char('[')) && host.endsWith(QLatin1Char(']')))
             host = host.mid(1, host.size() - 2); // [::1]:8765
         if (!portOk || port > 65535 || host.isEmpty()) {
-            parsed.error = QStringLiteral("--listen expects HOST:PORT (e.g. 127.0.0.1:8765 or 0.0.0.0:0), got \"%1\"").arg(value);
+            parsed.error =
+                QStringLiteral("--listen expects HOST:PORT (e.g. 127.0.0.1:8765 or 0.0.0.0:0), got \"%1\"").arg(value);
             return parsed;
         }
         o.listenHost = host;
@@ -71,14 +104,16 @@ ParsedAgentOptions AgentOptions::parse(const QStringList &arguments)
         }
         o.connectUrl = QUrl(parser.value(connectOption()), QUrl::StrictMode);
         const QString scheme = o.connectUrl.scheme();
-        if (!o.connectUrl.isValid() || (scheme != QLatin1String("ws") && scheme != QLatin1String("wss"))
-            || o.connectUrl.host().isEmpty()) {
-            parsed.error = QStringLiteral("--connect expects a ws:// or wss:// URL, got \"%1\"").arg(parser.value(connectOption()));
+        if (!o.connectUrl.isValid() || (scheme != QLatin1String("ws") && scheme != QLatin1String("wss")) ||
+            o.connectUrl.host().isEmpty()) {
+            parsed.error = QStringLiteral("--connect expects a ws:// or wss:// URL, got \"%1\"")
+                               .arg(parser.value(connectOption()));
             return parsed;
         }
         if (!o.connectUrl.userInfo().isEmpty() || o.connectUrl.hasQuery()) {
             // The secret never travels in a URL (logs, proxies and tunnels keep them).
-            parsed.error = QStringLiteral("--connect URL must not carry credentials or a query; pass the secret with --secret-file or TANDEM_SECRET");
+            parsed.error = QStringLiteral("--connect URL must not carry credentials or a query; pass the secret with "
+                                          "--secret-file or TANDEM_SECRET");
             return parsed;
         }
     }
@@ -91,7 +126,8 @@ ParsedAgentOptions AgentOptions::parse(const QStringList &arguments)
         bool ok = false;
         o.threads = parser.value(threadsOption()).toInt(&ok);
         if (!ok || o.threads < 1 || o.threads > 1024) {
-            parsed.error = QStringLiteral("--threads expects a number from 1 to 1024, got \"%1\"").arg(parser.value(threadsOption()));
+            parsed.error = QStringLiteral("--threads expects a number from 1 to 1024, got \"%1\"")
+                               .arg(parser.value(threadsOption()));
             return parsed;
         }
     }

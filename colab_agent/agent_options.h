@@ -14,12 +14,12 @@ struct ParsedAgentOptions;
 
 struct AgentOptions {
     QString listenHost = QStringLiteral("127.0.0.1");
-    quint16 listenPort = 8765;   // 0: any free port
-    QUrl connectUrl;             // set: dial out instead of listening
-    QString secretFile;          // empty: TANDEM_SECRET
+    quint16 listenPort = 8765;               // 0: any free port
+    QUrl connectUrl;                         // set: dial out instead of listening
+    QString secretFile;                      // empty: TANDEM_SECRET
     QString device = QStringLiteral("auto"); // auto | cpu | cuda
-    int threads = 0;             // libtorch intra-op threads; 0: all cores
-    bool once = false;           // serve one session (or one connection attempt), then exit
+    int threads = 0;                         // libtorch intra-op threads; 0: all cores
+    bool once = false;                       // serve one session (or one connection attempt), then exit
     bool showVersion = false;
     bool showHelp = false;
 

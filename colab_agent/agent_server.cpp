@@ -13,9 +13,7 @@ constexpr int kMaxConnections = 16;
 } // namespace
 
 AgentServer::AgentServer(AgentSession::Settings settings, bool once, QObject *parent)
-    : QObject(parent),
-      m_settings(std::move(settings)),
-      m_once(once),
+    : QObject(parent), m_settings(std::move(settings)), m_once(once),
       m_server(QStringLiteral("tandem-agent"), QWebSocketServer::NonSecureMode)
 {
     connect(&m_server, &QWebSocketServer::newConnection, this, &AgentServer::onNewConnection);
@@ -39,7 +37,8 @@ QString AgentServer::url() const
 {
     const QHostAddress address = m_server.serverAddress();
     const QString host = address.protocol() == QAbstractSocket::IPv6Protocol
-        ? QStringLiteral("[%1]").arg(address.toString()) : address.toString();
+                             ? QStringLiteral("[%1]").arg(address.toString())
+                             : address.toString();
     return QStringLiteral("ws://%1:%2").arg(host).arg(m_server.serverPort());
 }
 
@@ -65,7 +64,8 @@ void AgentServer::onNewConnection()
         connect(session, &AgentSession::authenticated, this, [this, session] {
             if (m_active && m_active != session) {
                 printLine(QStringLiteral("refusing %1: busy with %2").arg(session->peer(), m_active->peer()));
-                session->refuse(protocol::ErrorCode::Busy, QStringLiteral("agent is training for %1").arg(m_active->peer()));
+                session->refuse(protocol::ErrorCode::Busy,
+                                QStringLiteral("agent is training for %1").arg(m_active->peer()));
                 return;
             }
             m_active = session;

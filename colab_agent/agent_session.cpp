@@ -12,8 +12,7 @@ namespace tandem::agent {
 using protocol::ErrorCode;
 
 AgentSession::AgentSession(Settings settings, QObject *parent)
-    : QObject(parent),
-      m_settings(std::move(settings)),
+    : QObject(parent), m_settings(std::move(settings)),
       m_socket(new protocol::MessageSocket(protocol::Role::Agent, m_settings.secret, protocol::Limits{}, this))
 {
     connect(m_socket, &protocol::MessageSocket::ready, this, &AgentSession::onReady);
@@ -35,9 +34,15 @@ void AgentSession::open(const QUrl &url)
     m_socket->open(url);
 }
 
-void AgentSession::refuse(ErrorCode code, const QString &message) { m_socket->fail(code, message); }
+void AgentSession::refuse(ErrorCode code, const QString &message)
+{
+    m_socket->fail(code, message);
+}
 
-void AgentSession::close(const QString &reason) { m_socket->close(reason); }
+void AgentSession::close(const QString &reason)
+{
+    m_socket->close(reason);
+}
 
 void AgentSession::onReady()
 {
@@ -107,8 +112,11 @@ void AgentSession::connectPipeline()
         const protocol::SessionConfig &config = m_pipeline->config();
         printLine(QStringLiteral("session for %1: %2 on %3, %4, %5×%6×%7, %8 classes, %9 parameters%10")
                       .arg(m_peer, info.model, info.device, info.precision)
-                      .arg(config.height).arg(config.width).arg(config.channels)
-                      .arg(config.numClasses()).arg(info.parameters)
+                      .arg(config.height)
+                      .arg(config.width)
+                      .arg(config.channels)
+                      .arg(config.numClasses())
+                      .arg(info.parameters)
                       .arg(info.note.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(info.note)));
         m_socket->send(protocol::SessionReady{info.toJson()});
     });
@@ -133,7 +141,8 @@ void AgentSession::connectPipeline()
         const bool starting = m_phase == Phase::Starting;
         qCWarning(lcAgent).noquote() << (starting ? "could not start the session:" : "training failed:") << reason;
         m_socket->fail(ErrorCode::Internal, (starting ? QStringLiteral("could not start the session: %1")
-                                                      : QStringLiteral("training failed: %1")).arg(reason));
+                                                      : QStringLiteral("training failed: %1"))
+                                                .arg(reason));
     });
 }
 
@@ -144,8 +153,9 @@ void AgentSession::onBatch(const protocol::Batch &batch, qint64 firstByteNs, qin
         return;
     }
     if (m_clientCredits <= 0) {
-        m_socket->fail(ErrorCode::UnexpectedMessage,
-                       QStringLiteral("batch %1 arrived without a credit (window of %2)").arg(batch.seq).arg(m_settings.credits));
+        m_socket->fail(
+            ErrorCode::UnexpectedMessage,
+            QStringLiteral("batch %1 arrived without a credit (window of %2)").arg(batch.seq).arg(m_settings.credits));
         return;
     }
     --m_clientCredits;
@@ -170,9 +180,11 @@ void AgentSession::onClosed(protocol::ConnectionError error, const QString &mess
         pipeline->deleteLater();
     }
     if (m_authenticated || hadSession) {
-        printLine(QStringLiteral("session for %1 ended%2").arg(m_peer,
-            error == protocol::ConnectionError::None ? QStringLiteral(": %1").arg(message)
-                : QStringLiteral(" (%1): %2").arg(QLatin1String(protocol::connectionErrorName(error)), message)));
+        printLine(QStringLiteral("session for %1 ended%2")
+                      .arg(m_peer, error == protocol::ConnectionError::None
+                                       ? QStringLiteral(": %1").arg(message)
+                                       : QStringLiteral(" (%1): %2")
+                                             .arg(QLatin1String(protocol::connectionErrorName(error)), message)));
     } else {
         qCInfo(lcAgent).noquote() << "connection from" << m_peer << "closed before authentication:" << message;
     }

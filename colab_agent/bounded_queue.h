@@ -9,8 +9,7 @@
 
 namespace tandem::agent {
 
-template <typename T>
-class BoundedQueue {
+template <typename T> class BoundedQueue {
 public:
     explicit BoundedQueue(std::size_t capacity) : m_capacity(capacity) {}
     BoundedQueue(const BoundedQueue &) = delete;

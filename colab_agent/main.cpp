@@ -21,7 +21,7 @@ using namespace tandem::agent;
 
 constexpr int kExitUsage = 2;
 constexpr int kExitFailure = 1;
-constexpr int kInitialCredits = 4; // batches a client may have in flight: enough to hide a round trip
+constexpr int kInitialCredits = 4;   // batches a client may have in flight: enough to hide a round trip
 constexpr int kGoodbyeFlushMs = 200; // time for Goodbye frames to leave before the process exits
 
 void printError(const QString &message)
@@ -50,7 +50,8 @@ int main(int argc, char *argv[])
         return 0;
     }
     if (options.showVersion) {
-        printLine(QStringLiteral("tandem-agent %1 (libtorch %2)").arg(QStringLiteral(TANDEM_AGENT_VERSION), torch_runtime::torchVersion()));
+        printLine(QStringLiteral("tandem-agent %1 (libtorch %2)")
+                      .arg(QStringLiteral(TANDEM_AGENT_VERSION), torch_runtime::torchVersion()));
         printLine(torch_runtime::startupDeviceLine());
         return 0;
     }

@@ -92,7 +92,10 @@ private:
     at::ScalarType m_previousType = at::kBFloat16;
 };
 
-inline void setCudnnBenchmark(bool on) { at::globalContext().setBenchmarkCuDNN(on); }
+inline void setCudnnBenchmark(bool on)
+{
+    at::globalContext().setBenchmarkCuDNN(on);
+}
 
 // torch.save's zip format holding a plain dict of tensors, as torch::pickle_save writes it but
 // without pickle_save's type tag around the dict (torch.jit._pickle.restore_type_tag), which
@@ -100,9 +103,10 @@ inline void setCudnnBenchmark(bool on) { at::globalContext().setBenchmarkCuDNN(o
 [[nodiscard]] inline std::vector<char> pickleTensorDict(const c10::Dict<std::string, at::Tensor> &dict)
 {
     std::vector<char> pickle;
-    torch::jit::Pickler pickler([&pickle](const char *bytes, size_t size) { pickle.insert(pickle.end(), bytes, bytes + size); },
-                                /*tensor_table=*/nullptr, /*type_renamer=*/nullptr, /*memoized_class_types=*/nullptr,
-                                /*get_tensor_id=*/nullptr, /*tag_aggregates=*/false);
+    torch::jit::Pickler pickler(
+        [&pickle](const char *bytes, size_t size) { pickle.insert(pickle.end(), bytes, bytes + size); },
+        /*tensor_table=*/nullptr, /*type_renamer=*/nullptr, /*memoized_class_types=*/nullptr,
+        /*get_tensor_id=*/nullptr, /*tag_aggregates=*/false);
     pickler.protocol();
     pickler.pushIValue(c10::IValue(dict));
     pickler.stop();
@@ -144,7 +148,10 @@ public:
     void block(const CudaStream &stream) { m_event->block(stream); }
     void synchronize() const { m_event->synchronize(); }
     // Milliseconds from this event to `later`; both must have completed.
-    [[nodiscard]] double millisecondsTo(const TimingEvent &later) const { return m_event->elapsed_time(*later.m_event); }
+    [[nodiscard]] double millisecondsTo(const TimingEvent &later) const
+    {
+        return m_event->elapsed_time(*later.m_event);
+    }
 
 private:
     std::unique_ptr<at::cuda::CUDAEvent> m_event;
@@ -162,7 +169,8 @@ private:
     cudaDeviceProp properties{};
     if (cudaGetDeviceProperties(&properties, device) != cudaSuccess)
         return QStringLiteral("unknown CUDA device");
-    return QStringLiteral("%1, %2 GiB").arg(QString::fromLatin1(properties.name))
+    return QStringLiteral("%1, %2 GiB")
+        .arg(QString::fromLatin1(properties.name))
         .arg(double(properties.totalGlobalMem) / double(1ULL << 30), 0, 'f', 0);
 }
 

@@ -25,17 +25,27 @@ QString whyNoCuda()
 }
 } // namespace
 
-QString torchVersion() { return compat::torchVersion(); }
+QString torchVersion()
+{
+    return compat::torchVersion();
+}
 
-bool cudaAvailable() { return compat::kCudaBuild && torch::cuda::is_available(); }
+bool cudaAvailable()
+{
+    return compat::kCudaBuild && torch::cuda::is_available();
+}
 
-QString cudaUnavailableReason() { return cudaAvailable() ? QString() : whyNoCuda(); }
+QString cudaUnavailableReason()
+{
+    return cudaAvailable() ? QString() : whyNoCuda();
+}
 
 QString startupDeviceLine()
 {
     if (cudaAvailable())
         return QStringLiteral("device: %1 (libtorch %2, %3 CUDA device(s))")
-            .arg(cudaDescription(0), torchVersion()).arg(torch::cuda::device_count());
+            .arg(cudaDescription(0), torchVersion())
+            .arg(torch::cuda::device_count());
     if (!compat::kCudaBuild)
         return QStringLiteral("device: cpu (libtorch %1 built without CUDA)").arg(torchVersion());
     return QStringLiteral("device: cpu (libtorch %1 has CUDA, but no CUDA device is available)").arg(torchVersion());
@@ -60,8 +70,8 @@ DevicePlan planDevice(const QString &agentRequest, const QString &sessionRequest
     }
     plan.description = QStringLiteral("cpu");
     const QString fallback = wanted == QLatin1String("cuda")
-        ? QStringLiteral("CUDA was requested, but %1; training on the CPU").arg(whyNoCuda())
-        : QStringLiteral("training on the CPU: %1").arg(whyNoCuda());
+                                 ? QStringLiteral("CUDA was requested, but %1; training on the CPU").arg(whyNoCuda())
+                                 : QStringLiteral("training on the CPU: %1").arg(whyNoCuda());
     plan.note = plan.note.isEmpty() ? fallback : plan.note + QStringLiteral("; ") + fallback;
     return plan;
 }

@@ -51,14 +51,13 @@ protocol::Span span(protocol::Stage stage, qint64 startNs, qint64 endNs)
 } // namespace
 
 Trainer::Trainer(const protocol::SessionConfig &config, const DevicePlan &device)
-    : m_config(config),
-      m_plan(device),
+    : m_config(config), m_plan(device),
       m_device(device.cuda ? torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(device.index))
                            : torch::Device(torch::kCPU)),
       m_modelName(config.resolvedModel())
 {
-    const bool wantsBf16 = config.precision == QLatin1String("bf16")
-        || (config.precision == QLatin1String("auto") && device.cuda);
+    const bool wantsBf16 =
+        config.precision == QLatin1String("bf16") || (config.precision == QLatin1String("auto") && device.cuda);
     m_bf16 = wantsBf16 && device.cuda;
     if (wantsBf16 && !device.cuda)
         m_precisionNote = QStringLiteral("bf16 autocast needs CUDA; training in fp32 on the CPU");
@@ -133,7 +132,8 @@ Trainer::InFlight Trainer::stage(WorkItem item)
             x = x.contiguous(); // plain NCHW is what the CPU kernels are fastest with
         x = x.mul_(m_scale).add_(m_shift);
         if (flip) {
-            const auto mask = torch::rand({x.size(0), 1, 1, 1}, torch::TensorOptions().device(m_device)) < kFlipProbability;
+            const auto mask =
+                torch::rand({x.size(0), 1, 1, 1}, torch::TensorOptions().device(m_device)) < kFlipProbability;
             x = torch::where(mask, x.flip({3}), x);
         }
         batch.x = x;

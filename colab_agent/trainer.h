@@ -33,12 +33,12 @@ public:
 
     struct InFlight {
         WorkItem item;
-        torch::Tensor x;       // normalised N×C×H×W float on the device
-        torch::Tensor y;       // int64 labels on the device
+        torch::Tensor x; // normalised N×C×H×W float on the device
+        torch::Tensor y; // int64 labels on the device
         torch::Tensor logits;
-        torch::Tensor loss;    // scalar, detached
-        torch::Tensor correct; // scalar count of right answers
-        double learningRate = 0.0; // used for this step
+        torch::Tensor loss;                      // scalar, detached
+        torch::Tensor correct;                   // scalar count of right answers
+        double learningRate = 0.0;               // used for this step
         std::array<qint64, kMarkCount> hostNs{}; // agent clock per mark (0: not reached)
         std::array<bool, kMarkCount> reached{};
 #if defined(TANDEM_AGENT_CUDA)
@@ -63,7 +63,10 @@ public:
     [[nodiscard]] QByteArray exportWeights() const;
     [[nodiscard]] protocol::SessionInfo info() const;
     // Whether launch() returns before the device is done (so the next batch can be staged meanwhile).
-    [[nodiscard]] bool isAsynchronous() const { return m_plan.cuda; }
+    [[nodiscard]] bool isAsynchronous() const
+    {
+        return m_plan.cuda;
+    }
 
 private:
     void mark(InFlight &batch, Mark mark, bool onCopyStream = false);

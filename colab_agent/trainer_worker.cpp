@@ -128,8 +128,8 @@ void TrainerWorker::handleControl(const WorkItem &item)
     const EpochTotals totals = m_epochs[key];
     m_epochs.erase(key);
     if (totals.batches != end.batches) {
-        qCWarning(lcAgent, "epoch %u (%s): the client announced %u batches, the agent processed %u",
-                  end.epoch, protocol::splitName(end.split), end.batches, totals.batches);
+        qCWarning(lcAgent, "epoch %u (%s): the client announced %u batches, the agent processed %u", end.epoch,
+                  protocol::splitName(end.split), end.batches, totals.batches);
     }
     protocol::EpochMetrics metrics;
     metrics.epoch = end.epoch;

@@ -15,8 +15,7 @@ constexpr int kMaxPendingRequests = 64;
 } // namespace
 
 TrainingPipeline::TrainingPipeline(Setup setup, QObject *parent)
-    : QObject(parent),
-      m_setup(std::move(setup)),
+    : QObject(parent), m_setup(std::move(setup)),
       m_queue(std::make_shared<BoundedQueue<WorkItem>>(size_t(m_setup.credits + kMaxPendingRequests))),
       m_cancel(std::make_shared<std::atomic<bool>>(false))
 {
@@ -60,8 +59,13 @@ QString TrainingPipeline::submitBatch(const protocol::Batch &batch, qint64 first
     const protocol::SessionConfig &config = m_setup.config;
     if (batch.channels != config.channels || batch.height != config.height || batch.width != config.width) {
         return QStringLiteral("batch %1 holds %2×%3×%4 samples, the session expects %5×%6×%7 (H×W×C)")
-            .arg(batch.seq).arg(batch.height).arg(batch.width).arg(batch.channels)
-            .arg(config.height).arg(config.width).arg(config.channels);
+            .arg(batch.seq)
+            .arg(batch.height)
+            .arg(batch.width)
+            .arg(batch.channels)
+            .arg(config.height)
+            .arg(config.width)
+            .arg(config.channels);
     }
     const qint64 n = batch.count();
     if (batch.pixels.size() != n * batch.sampleBytes() || qint64(batch.contentIds.size()) != n)
@@ -69,7 +73,10 @@ QString TrainingPipeline::submitBatch(const protocol::Batch &batch, qint64 first
     if (batch.split != protocol::Split::Infer) {
         for (qint32 label : batch.labels) {
             if (label < 0 || label >= config.numClasses())
-                return QStringLiteral("batch %1: label %2 is outside 0..%3").arg(batch.seq).arg(label).arg(config.numClasses() - 1);
+                return QStringLiteral("batch %1: label %2 is outside 0..%3")
+                    .arg(batch.seq)
+                    .arg(label)
+                    .arg(config.numClasses() - 1);
         }
     }
 
@@ -99,7 +106,9 @@ QString TrainingPipeline::submitBatch(const protocol::Batch &batch, qint64 first
             label = std::max(label, 0); // infer batches may carry -1; unused there
         item.labels = at::from_blob(labels.data(), {n}, at::TensorOptions().dtype(at::kInt)).to(at::kLong);
     } catch (const std::exception &error) {
-        return QStringLiteral("batch %1 could not be unpacked: %2").arg(batch.seq).arg(QString::fromLocal8Bit(error.what()));
+        return QStringLiteral("batch %1 could not be unpacked: %2")
+            .arg(batch.seq)
+            .arg(QString::fromLocal8Bit(error.what()));
     }
     item.queuedNs = protocol::monotonicNs();
     if (!m_queue->tryPush(std::move(item)))

@@ -27,8 +27,8 @@ public:
     struct Setup {
         protocol::SessionConfig config;
         DevicePlan device;
-        int threads = 0;  // libtorch intra-op threads on the trainer thread
-        int credits = 4;  // batches the client may have queued or in flight
+        int threads = 0; // libtorch intra-op threads on the trainer thread
+        int credits = 4; // batches the client may have queued or in flight
     };
 
     // Starts the trainer thread, which builds the model and then emits started() or failed().

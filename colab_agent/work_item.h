@@ -17,13 +17,13 @@ struct WorkItem {
     quint32 epoch = 0;
     protocol::Split split = protocol::Split::Train;
     quint32 count = 0;
-    at::Tensor pixels;       // uint8 N×H×W×C on the host (pinned when training on CUDA)
-    at::Tensor labels;       // int64 N on the host
-    qint64 firstByteNs = 0;  // agent clock: first frame of the batch arrived
-    qint64 arrivalNs = 0;    // last frame arrived (message complete)
+    at::Tensor pixels;      // uint8 N×H×W×C on the host (pinned when training on CUDA)
+    at::Tensor labels;      // int64 N on the host
+    qint64 firstByteNs = 0; // agent clock: first frame of the batch arrived
+    qint64 arrivalNs = 0;   // last frame arrived (message complete)
     qint64 unpackStartNs = 0;
-    qint64 queuedNs = 0;     // unpacked and pushed into the queue
-    qint64 takenNs = 0;      // taken from the queue by the trainer
+    qint64 queuedNs = 0; // unpacked and pushed into the queue
+    qint64 takenNs = 0;  // taken from the queue by the trainer
 
     // Kind::EpochEnd
     protocol::EpochEnd epochEnd;

@@ -17,7 +17,8 @@ void BalanceBarDelegate::paint(QPainter *painter, const QStyleOptionViewItem &op
     QStyledItemDelegate::paint(painter, background, QModelIndex()); // selection/hover background only
 
     const double fraction = std::clamp(index.data(ClassBalanceModel::FractionRole).toDouble(), 0.0, 1.0);
-    const QRectF track = QRectF(option.rect).adjusted(4, option.rect.height() / 2.0 - 4, -6, -(option.rect.height() / 2.0 - 4));
+    const QRectF track =
+        QRectF(option.rect).adjusted(4, option.rect.height() / 2.0 - 4, -6, -(option.rect.height() / 2.0 - 4));
     painter->save();
     painter->setRenderHint(QPainter::Antialiasing);
     painter->setPen(Qt::NoPen);

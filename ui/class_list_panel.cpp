@@ -17,7 +17,9 @@ namespace tandem {
 
 ClassListPanel::ClassListPanel(QWidget *parent)
     : QWidget(parent), m_model(new ClassBalanceModel(this)), m_classes(new QTreeView), m_skipped(new SkippedFilesView),
-      m_summary(new QLabel), m_skippedHeading(new QLabel), m_skippedNone(new QLabel(tr("None: every file is an image the pipeline can read."))), m_splitter(new QSplitter(Qt::Vertical))
+      m_summary(new QLabel), m_skippedHeading(new QLabel),
+      m_skippedNone(new QLabel(tr("None: every file is an image the pipeline can read."))),
+      m_splitter(new QSplitter(Qt::Vertical))
 {
     m_classes->setObjectName(QStringLiteral("classList"));
     m_classes->setModel(m_model);
@@ -105,7 +107,7 @@ void ClassListPanel::updateSummary()
         m_summary->setText(tr("No dataset open."));
     } else {
         const double ratio = m_model->imbalanceRatio();
-        QString balance = ratio <= 0 ? tr("a class is empty")
+        QString balance = ratio <= 0     ? tr("a class is empty")
                           : ratio < 1.05 ? tr("balanced")
                                          : tr("largest/smallest class %1×").arg(ratio, 0, 'f', 1);
         m_summary->setText(tr("%1 classes · %2 training · %3 validation · %4")
@@ -117,7 +119,7 @@ void ClassListPanel::updateSummary()
     m_skipped->setVisible(!none);
     m_skippedNone->setVisible(none && classes > 0);
     m_skippedHeading->setText(none ? tr("Skipped files")
-                                                          : tr("Skipped files (%1)").arg(locale.toString(m_skipped->fileCount())));
+                                   : tr("Skipped files (%1)").arg(locale.toString(m_skipped->fileCount())));
 }
 
 } // namespace tandem

@@ -66,7 +66,8 @@ ConnectionPanel::ConnectionPanel(QWidget *parent)
     : QWidget(parent), m_modes(new QButtonGroup(this)), m_url(new QLineEdit), m_listenHost(new QComboBox),
       m_listenPort(new QSpinBox), m_agentCommand(new QLineEdit), m_secret(new SecretField),
       m_secretLabel(new QLabel(tr("Secret"))), m_stateDot(new QLabel), m_state(new QLabel), m_clock(new QLabel),
-      m_agent(new QLabel), m_error(new QLabel), m_reconnect(new QPushButton(Theme::icon(QStringLiteral("reconnect")), tr("Reconnect")))
+      m_agent(new QLabel), m_error(new QLabel),
+      m_reconnect(new QPushButton(Theme::icon(QStringLiteral("reconnect")), tr("Reconnect")))
 {
     auto *local = new QRadioButton(tr("This computer (local agent)"));
     auto *dial = new QRadioButton(tr("Connect to an agent at a URL"));
@@ -185,8 +186,8 @@ ConnectionPanel::ConnectionPanel(QWidget *parent)
     connect(m_secret, &SecretField::notice, this, &ConnectionPanel::notice);
     connect(copyCommand, &QToolButton::clicked, this, [this] {
         const QString url = m_agentCommand->property("url").toString();
-        QGuiApplication::clipboard()->setText(
-            QStringLiteral("TANDEM_SECRET='%1' tandem-agent --connect %2").arg(QString::fromUtf8(m_secret->secret()), url));
+        QGuiApplication::clipboard()->setText(QStringLiteral("TANDEM_SECRET='%1' tandem-agent --connect %2")
+                                                  .arg(QString::fromUtf8(m_secret->secret()), url));
         Q_EMIT notice(tr("Agent command copied, with the secret: paste it where the agent runs."));
     });
     connect(copyCell, &QPushButton::clicked, this, [this] {
@@ -197,13 +198,15 @@ ConnectionPanel::ConnectionPanel(QWidget *parent)
         }
         QGuiApplication::clipboard()->setText(cell);
         Q_EMIT notice(mode() == AgentMode::Listen
-                          ? tr("Notebook cell copied: the agent will dial %1. Paste it as cell 2.").arg(m_agentCommand->property("url").toString())
-                          : tr("Notebook cell copied: the agent will listen behind a tunnel and print its wss:// URL. Paste it as cell 2."));
+                          ? tr("Notebook cell copied: the agent will dial %1. Paste it as cell 2.")
+                                .arg(m_agentCommand->property("url").toString())
+                          : tr("Notebook cell copied: the agent will listen behind a tunnel and print its wss:// URL. "
+                               "Paste it as cell 2."));
     });
     connect(exportBundle, &QPushButton::clicked, this, [this] {
-        const QString path = QFileDialog::getSaveFileName(this, tr("Export agent bundle"),
-                                                          QString::fromLatin1(AgentBundle::kFileName),
-                                                          tr("Agent bundle (*.tar.gz)"));
+        const QString path =
+            QFileDialog::getSaveFileName(this, tr("Export agent bundle"), QString::fromLatin1(AgentBundle::kFileName),
+                                         tr("Agent bundle (*.tar.gz)"));
         if (!path.isEmpty())
             exportAgentBundle(path);
     });
@@ -322,8 +325,10 @@ QString ConnectionPanel::validate() const
         const QUrl url(m_url->text().trimmed());
         if (m_url->text().trimmed().isEmpty())
             return tr("Enter the agent's address, for example ws://127.0.0.1:8765 or wss://name.trycloudflare.com.");
-        if (!url.isValid() || (url.scheme() != QLatin1String("ws") && url.scheme() != QLatin1String("wss")) || url.host().isEmpty())
-            return tr("The agent's address must be a ws:// or wss:// URL with a host, not \"%1\".").arg(m_url->text().trimmed());
+        if (!url.isValid() || (url.scheme() != QLatin1String("ws") && url.scheme() != QLatin1String("wss")) ||
+            url.host().isEmpty())
+            return tr("The agent's address must be a ws:// or wss:// URL with a host, not \"%1\".")
+                .arg(m_url->text().trimmed());
         if (!url.userInfo().isEmpty() || url.hasQuery())
             return tr("The secret must not travel in the URL: remove the user name, password or query and put the "
                       "secret in the Secret field.");
@@ -360,8 +365,8 @@ void ConnectionPanel::onStateChanged(TrainingSession::State state)
     default: text = TrainingSession::stateName(state); break;
     }
     m_state->setText(text);
-    const bool starting = state == State::Indexing || state == State::StartingAgent || state == State::Connecting
-                          || state == State::WaitingForAgent;
+    const bool starting = state == State::Indexing || state == State::StartingAgent || state == State::Connecting ||
+                          state == State::WaitingForAgent;
     if (starting) {
         m_error->setVisible(false);
         m_reconnect->setVisible(false);

@@ -23,7 +23,10 @@ QString duration(qint64 ms)
 {
     const qint64 s = ms / 1000;
     if (s >= 3600)
-        return QStringLiteral("%1:%2:%3").arg(s / 3600).arg((s / 60) % 60, 2, 10, QLatin1Char('0')).arg(s % 60, 2, 10, QLatin1Char('0'));
+        return QStringLiteral("%1:%2:%3")
+            .arg(s / 3600)
+            .arg((s / 60) % 60, 2, 10, QLatin1Char('0'))
+            .arg(s % 60, 2, 10, QLatin1Char('0'));
     return QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
 }
 
@@ -39,15 +42,14 @@ QWidget *card(QWidget *content)
 } // namespace
 
 DashboardView::DashboardView(QWidget *parent)
-    : QWidget(parent),
-      m_loss(new LiveLineChart(tr("Training loss"), tr("step"), tr("cross-entropy"))),
+    : QWidget(parent), m_loss(new LiveLineChart(tr("Training loss"), tr("step"), tr("cross-entropy"))),
       m_accuracy(new LiveLineChart(tr("Accuracy per epoch"), tr("epoch"), tr("accuracy (%)"))),
-      m_throughput(new LiveLineChart(tr("Throughput"), tr("step"), tr("samples / s"))),
-      m_stages(new StageLatencyChart), m_smoothing(new QSlider(Qt::Horizontal)), m_smoothingValue(new QLabel),
-      m_verdictIcon(new QLabel), m_verdict(new QLabel), m_verdictDetail(new QLabel),
-      m_lossTile(new StatTile(tr("Loss (smoothed)"))), m_accuracyTile(new StatTile(tr("Validation accuracy"))),
-      m_speedTile(new StatTile(tr("Throughput"))), m_progressTile(new StatTile(tr("Progress"))),
-      m_elapsedTile(new StatTile(tr("Elapsed"))), m_overlapTile(new StatTile(tr("Overlap gain")))
+      m_throughput(new LiveLineChart(tr("Throughput"), tr("step"), tr("samples / s"))), m_stages(new StageLatencyChart),
+      m_smoothing(new QSlider(Qt::Horizontal)), m_smoothingValue(new QLabel), m_verdictIcon(new QLabel),
+      m_verdict(new QLabel), m_verdictDetail(new QLabel), m_lossTile(new StatTile(tr("Loss (smoothed)"))),
+      m_accuracyTile(new StatTile(tr("Validation accuracy"))), m_speedTile(new StatTile(tr("Throughput"))),
+      m_progressTile(new StatTile(tr("Progress"))), m_elapsedTile(new StatTile(tr("Elapsed"))),
+      m_overlapTile(new StatTile(tr("Overlap gain")))
 {
     m_loss->setObjectName(QStringLiteral("lossChart"));
     m_accuracy->setObjectName(QStringLiteral("accuracyChart"));
@@ -142,8 +144,8 @@ void DashboardView::attach(TrainingSession *session)
     m_session = session;
     connect(session, &TrainingSession::stateChanged, this, [this](TrainingSession::State state) {
         using State = TrainingSession::State;
-        if (state == State::Indexing || state == State::StartingAgent || state == State::Connecting
-            || state == State::WaitingForAgent) {
+        if (state == State::Indexing || state == State::StartingAgent || state == State::Connecting ||
+            state == State::WaitingForAgent) {
             if (m_metrics.steps() > 0 || m_metrics.batches() > 0)
                 clear(); // a new run
         }
@@ -297,18 +299,22 @@ void DashboardView::updateTiles()
     const QLocale locale;
     const qint64 steps = m_metrics.steps();
     if (steps > 0) {
-        m_lossTile->setValue(QString::number(m_metrics.smoothedLoss().lastY(), 'f', 3),
-                             tr("raw %1 · step %2").arg(m_metrics.loss().lastY(), 0, 'f', 3).arg(locale.toString(steps)));
+        m_lossTile->setValue(
+            QString::number(m_metrics.smoothedLoss().lastY(), 'f', 3),
+            tr("raw %1 · step %2").arg(m_metrics.loss().lastY(), 0, 'f', 3).arg(locale.toString(steps)));
         m_speedTile->setValue(tr("%1/s").arg(locale.toString(m_metrics.smoothedThroughput().lastY(), 'f', 0)),
-                              m_haveSummary ? tr("agent busy %1% of the time").arg(std::lround(m_summary.agentBusyFraction * 100))
-                                            : tr("samples per second"));
+                              m_haveSummary
+                                  ? tr("agent busy %1% of the time").arg(std::lround(m_summary.agentBusyFraction * 100))
+                                  : tr("samples per second"));
     } else {
         m_lossTile->setValue(QStringLiteral("—"), tr("no steps yet"));
         m_speedTile->setValue(QStringLiteral("—"), tr("samples per second"));
     }
     if (!m_metrics.valAccuracy().isEmpty())
         m_accuracyTile->setValue(QStringLiteral("%1%").arg(m_metrics.valAccuracy().lastY(), 0, 'f', 1),
-                                 tr("best %1% · epoch %2").arg(m_metrics.bestValAccuracy() * 100, 0, 'f', 1).arg(m_metrics.valAccuracy().size()));
+                                 tr("best %1% · epoch %2")
+                                     .arg(m_metrics.bestValAccuracy() * 100, 0, 'f', 1)
+                                     .arg(m_metrics.valAccuracy().size()));
     else
         m_accuracyTile->setValue(QStringLiteral("—"), tr("after the first epoch"));
 
@@ -318,7 +324,8 @@ void DashboardView::updateTiles()
         QString detail = tr("%1% of %2 samples").arg(std::lround(fraction * 100)).arg(locale.toString(m_samplesTotal));
         if (m_sinceStart.isValid() && fraction > 0.02 && fraction < 1.0)
             detail += tr(" · %1 left").arg(duration(qint64(elapsed * (1.0 - fraction) / fraction)));
-        m_progressTile->setValue(tr("Epoch %1 / %2").arg(std::min(m_epoch + 1, std::max(1, m_epochs))).arg(m_epochs), detail);
+        m_progressTile->setValue(tr("Epoch %1 / %2").arg(std::min(m_epoch + 1, std::max(1, m_epochs))).arg(m_epochs),
+                                 detail);
     } else {
         m_progressTile->setValue(QStringLiteral("—"), tr("not started"));
     }

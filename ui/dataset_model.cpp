@@ -86,8 +86,7 @@ QVariant DatasetModel::data(const QModelIndex &index, int role) const
         return {};
     const int id = m_rows[std::size_t(index.row())];
     switch (role) {
-    case Qt::DisplayRole:
-        return QFileInfo(sample->path).fileName();
+    case Qt::DisplayRole: return QFileInfo(sample->path).fileName();
     case Qt::ToolTipRole: {
         QString tip = QStringLiteral("%1\n%2 · %3 · %4")
                           .arg(QDir::toNativeSeparators(sample->path), m_classNames.value(sample->label),
@@ -103,22 +102,16 @@ QVariant DatasetModel::data(const QModelIndex &index, int role) const
         if (!m_failed.contains(id))
             m_loader->request(id, sample->path); // painted now: decode it next
         return {};
-    case PathRole:
-        return sample->path;
-    case ClassNameRole:
-        return m_classNames.value(sample->label);
-    case LabelRole:
-        return sample->label;
-    case SplitRole:
-        return int(sample->split);
+    case PathRole: return sample->path;
+    case ClassNameRole: return m_classNames.value(sample->label);
+    case LabelRole: return sample->label;
+    case SplitRole: return int(sample->split);
     case ThumbnailStateRole:
         if (m_thumbnails.contains(id))
             return int(ThumbnailState::Ready);
         return int(m_failed.contains(id) ? ThumbnailState::Failed : ThumbnailState::Loading);
-    case ErrorRole:
-        return m_failed.value(id);
-    default:
-        return {};
+    case ErrorRole: return m_failed.value(id);
+    default: return {};
     }
 }
 

@@ -29,9 +29,9 @@ public:
         PathRole = Qt::UserRole + 1,
         ClassNameRole,
         LabelRole,
-        SplitRole,      // SampleSplit as int
+        SplitRole,          // SampleSplit as int
         ThumbnailStateRole, // ThumbnailState as int
-        ErrorRole,      // why the thumbnail failed
+        ErrorRole,          // why the thumbnail failed
     };
     enum class ThumbnailState { Loading, Ready, Failed };
 

@@ -96,7 +96,8 @@ void MessageItem::restyle()
     m_styledFor = base;
     const QColor color = colorOf(m_severity);
     // A tinted card with a strong left edge: readable in both palettes, quiet for info.
-    setStyleSheet(QStringLiteral("QFrame#messageItem { background: %1; border: 1px solid %2; border-left: 4px solid %3; border-radius: 6px; }")
+    setStyleSheet(QStringLiteral("QFrame#messageItem { background: %1; border: 1px solid %2; border-left: 4px solid "
+                                 "%3; border-radius: 6px; }")
                       .arg(Theme::tint(color, 0.10).name(), Theme::tint(color, 0.35).name(), color.name()));
 }
 

@@ -49,8 +49,8 @@ PreprocessControls::PreprocessControls(QWidget *parent)
       m_resizeShorter(intSpin(0, PreprocessOptions::kMaxSide)), m_scaleMin(doubleSpin(0.01, 1.0, 0.01, 2)),
       m_scaleMax(doubleSpin(0.01, 1.0, 0.01, 2)), m_ratioMin(doubleSpin(0.1, 10.0, 0.05, 2)),
       m_ratioMax(doubleSpin(0.1, 10.0, 0.05, 2)), m_flip(new QCheckBox(tr("Random horizontal flip"))),
-      m_reducedDecode(new QCheckBox(tr("Reduced-resolution JPEG decode"))), m_maxMegapixels(doubleSpin(0.1, 1000.0, 10, 1)),
-      m_maxFileMiB(intSpin(1, 4096)), m_problem(new QLabel)
+      m_reducedDecode(new QCheckBox(tr("Reduced-resolution JPEG decode"))),
+      m_maxMegapixels(doubleSpin(0.1, 1000.0, 10, 1)), m_maxFileMiB(intSpin(1, 4096)), m_problem(new QLabel)
 {
     m_width->setObjectName(QStringLiteral("widthSpin"));
     m_height->setObjectName(QStringLiteral("heightSpin"));

@@ -99,15 +99,16 @@ void PreprocessPreview::updateSizeText()
 {
     const PreprocessOptions &o = m_renderer->options();
     const QLocale locale;
-    m_size->setText(tr("Output <b>%1 × %2 × %3</b> (%4) · <b>%5</b> per sample · %6 per batch of %7 · uint8, "
-                       "normalised on the agent")
-                        .arg(o.width)
-                        .arg(o.height)
-                        .arg(o.channels())
-                        .arg(o.color == PreprocessOptions::Color::Gray ? tr("gray") : tr("RGB"),
-                             locale.formattedDataSize(o.sampleBytes(), 1, QLocale::DataSizeTraditionalFormat),
-                             locale.formattedDataSize(o.sampleBytes() * m_batchSize, 1, QLocale::DataSizeTraditionalFormat))
-                        .arg(m_batchSize));
+    m_size->setText(
+        tr("Output <b>%1 × %2 × %3</b> (%4) · <b>%5</b> per sample · %6 per batch of %7 · uint8, "
+           "normalised on the agent")
+            .arg(o.width)
+            .arg(o.height)
+            .arg(o.channels())
+            .arg(o.color == PreprocessOptions::Color::Gray ? tr("gray") : tr("RGB"),
+                 locale.formattedDataSize(o.sampleBytes(), 1, QLocale::DataSizeTraditionalFormat),
+                 locale.formattedDataSize(o.sampleBytes() * m_batchSize, 1, QLocale::DataSizeTraditionalFormat))
+            .arg(m_batchSize));
 }
 
 void PreprocessPreview::showFrame(const PreviewFrame &frame)

@@ -50,9 +50,8 @@ void PreviewTile::setItem(const PreviewItem &item)
 {
     m_original = toImage(item.original);
     m_output = toImage(item.output.image);
-    m_originalSize = item.output.originalSize.isValid()
-                         ? item.output.originalSize
-                         : QSize(item.original.cols, item.original.rows);
+    m_originalSize =
+        item.output.originalSize.isValid() ? item.output.originalSize : QSize(item.original.cols, item.original.rows);
     m_region = item.plan.region;
     m_flip = item.plan.flip;
     m_name = QFileInfo(item.path).fileName();
@@ -136,7 +135,9 @@ void PreviewTile::paintEvent(QPaintEvent *)
     p.drawText(leftCaption, Qt::AlignLeft | Qt::AlignTop, name);
     p.setPen(Theme::muted());
     p.drawText(leftCaption, Qt::AlignLeft | Qt::AlignBottom,
-               m_originalSize.isValid() ? tr("original %1 × %2").arg(m_originalSize.width()).arg(m_originalSize.height()) : QString());
+               m_originalSize.isValid()
+                   ? tr("original %1 × %2").arg(m_originalSize.width()).arg(m_originalSize.height())
+                   : QString());
     if (!m_output.isNull()) {
         p.setPen(pal.color(QPalette::Text));
         p.drawText(rightCaption, Qt::AlignLeft | Qt::AlignTop,
@@ -146,7 +147,8 @@ void PreviewTile::paintEvent(QPaintEvent *)
                        .arg(m_output.format() == QImage::Format_Grayscale8 ? tr("gray") : tr("RGB"),
                             m_flip ? tr(" · flipped") : QString()));
         p.setPen(Theme::muted());
-        p.drawText(rightCaption, Qt::AlignLeft | Qt::AlignBottom, tr("what training gets · %1 ms").arg(m_ms, 0, 'f', 1));
+        p.drawText(rightCaption, Qt::AlignLeft | Qt::AlignBottom,
+                   tr("what training gets · %1 ms").arg(m_ms, 0, 'f', 1));
     }
 }
 

@@ -37,7 +37,7 @@ StageLatencyChart::StageLatencyChart(QWidget *parent)
                            : info.host == protocol::Host::Agent ? "agent"
                                                                 : "wire";
         area->setName(QStringLiteral("%1 · %2").arg(QString::fromLatin1(info.label.data(), int(info.label.size())),
-                                                   QLatin1String(host)));
+                                                    QLatin1String(host)));
         const QColor color = Theme::stageColor(info.stage);
         area->setBrush(color);
         area->setPen(QPen(color.darker(115), 0.8));

@@ -126,11 +126,26 @@ QIcon Theme::icon(const QString &name)
     return QIcon(QStringLiteral(":/icons/%1.svg").arg(name));
 }
 
-QColor Theme::accent() { return g_mode == Mode::Dark ? QColor(0x60, 0xa5, 0xfa) : QColor(0x25, 0x63, 0xeb); }
-QColor Theme::success() { return QColor(0x16, 0xa3, 0x4a); }
-QColor Theme::warning() { return QColor(0xd9, 0x77, 0x06); }
-QColor Theme::error() { return QColor(0xdc, 0x26, 0x26); }
-QColor Theme::muted() { return g_mode == Mode::Dark ? QColor(0x9c, 0xa3, 0xaf) : QColor(0x6b, 0x72, 0x80); }
+QColor Theme::accent()
+{
+    return g_mode == Mode::Dark ? QColor(0x60, 0xa5, 0xfa) : QColor(0x25, 0x63, 0xeb);
+}
+QColor Theme::success()
+{
+    return QColor(0x16, 0xa3, 0x4a);
+}
+QColor Theme::warning()
+{
+    return QColor(0xd9, 0x77, 0x06);
+}
+QColor Theme::error()
+{
+    return QColor(0xdc, 0x26, 0x26);
+}
+QColor Theme::muted()
+{
+    return g_mode == Mode::Dark ? QColor(0x9c, 0xa3, 0xaf) : QColor(0x6b, 0x72, 0x80);
+}
 
 QColor Theme::stageColor(protocol::Stage stage)
 {

@@ -49,8 +49,11 @@ void ThumbnailDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opt
 
     QPainterPath card;
     card.addRoundedRect(QRectF(cell).adjusted(0.5, 0.5, -0.5, -0.5), 6, 6);
-    painter->fillPath(card, selected ? Theme::tint(palette.color(QPalette::Highlight), 0.18) : palette.color(QPalette::Base));
-    painter->setPen(QPen(selected ? palette.color(QPalette::Highlight) : hovered ? palette.color(QPalette::Mid) : palette.color(QPalette::Midlight),
+    painter->fillPath(card,
+                      selected ? Theme::tint(palette.color(QPalette::Highlight), 0.18) : palette.color(QPalette::Base));
+    painter->setPen(QPen(selected  ? palette.color(QPalette::Highlight)
+                         : hovered ? palette.color(QPalette::Mid)
+                                   : palette.color(QPalette::Midlight),
                          selected ? 2.0 : 1.0));
     painter->drawPath(card);
 

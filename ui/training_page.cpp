@@ -50,7 +50,8 @@ TrainingPage::TrainingPage(QWidget *parent)
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    scroll->setMinimumWidth(std::max(380, left->minimumSizeHint().width() + scroll->verticalScrollBar()->sizeHint().width() + 4));
+    scroll->setMinimumWidth(
+        std::max(380, left->minimumSizeHint().width() + scroll->verticalScrollBar()->sizeHint().width() + 4));
 
     auto *right = new QWidget;
     auto *rightLayout = new QVBoxLayout(right);

@@ -40,8 +40,9 @@ TrainingPanel::TrainingPanel(QWidget *parent)
     : QWidget(parent), m_model(new QComboBox), m_epochs(new QSpinBox), m_batch(new QSpinBox), m_lr(new QDoubleSpinBox),
       m_optimizer(new QComboBox), m_momentum(new QDoubleSpinBox), m_weightDecay(new QDoubleSpinBox),
       m_device(new QComboBox), m_precision(new QComboBox), m_seed(new QSpinBox), m_valFraction(new QDoubleSpinBox),
-      m_perClass(new QSpinBox), m_threads(new QSpinBox), m_saveWeights(new QCheckBox(tr("Save the trained weights to"))),
-      m_weightsPath(new QLineEdit), m_browse(new QToolButton), m_form(new QWidget), m_buttons(new QWidget)
+      m_perClass(new QSpinBox), m_threads(new QSpinBox),
+      m_saveWeights(new QCheckBox(tr("Save the trained weights to"))), m_weightsPath(new QLineEdit),
+      m_browse(new QToolButton), m_form(new QWidget), m_buttons(new QWidget)
 {
     m_model->setObjectName(QStringLiteral("modelCombo"));
     m_epochs->setObjectName(QStringLiteral("epochsSpin"));
@@ -175,7 +176,8 @@ void TrainingPanel::setRunActions(QAction *start, QAction *pause, QAction *stop)
 void TrainingPanel::attach(TrainingSession *session)
 {
     m_session = session;
-    connect(session, &TrainingSession::stateChanged, this, [this] { setEditable(!m_session || !m_session->isActive()); });
+    connect(session, &TrainingSession::stateChanged, this,
+            [this] { setEditable(!m_session || !m_session->isActive()); });
 }
 
 void TrainingPanel::setEditable(bool editable)

@@ -12,7 +12,8 @@
 
 namespace tandem {
 
-ZoomableChartView::ZoomableChartView(const QString &title, const QString &xTitle, const QString &yTitle, QWidget *parent)
+ZoomableChartView::ZoomableChartView(const QString &title, const QString &xTitle, const QString &yTitle,
+                                     QWidget *parent)
     : QChartView(parent), m_xAxis(new QValueAxis), m_yAxis(new QValueAxis)
 {
     auto *chart = new QChart;

@@ -39,14 +39,20 @@ int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
     QCommandLineParser p;
-    p.setApplicationDescription(QStringLiteral("Records wire batches of the Tandem client's pipeline for replay_batches.py."));
+    p.setApplicationDescription(
+        QStringLiteral("Records wire batches of the Tandem client's pipeline for replay_batches.py."));
     p.addHelpOption();
-    const QCommandLineOption data(QStringLiteral("data"), QStringLiteral("Dataset folder (class folders)."), QStringLiteral("DIR"));
+    const QCommandLineOption data(QStringLiteral("data"), QStringLiteral("Dataset folder (class folders)."),
+                                  QStringLiteral("DIR"));
     const QCommandLineOption out(QStringLiteral("out"), QStringLiteral("Recording to write."), QStringLiteral("FILE"));
-    const QCommandLineOption size(QStringLiteral("size"), QStringLiteral("Square input size (default 224)."), QStringLiteral("N"), QStringLiteral("224"));
-    const QCommandLineOption batch(QStringLiteral("batch"), QStringLiteral("Batch size (default 64)."), QStringLiteral("N"), QStringLiteral("64"));
-    const QCommandLineOption batches(QStringLiteral("batches"), QStringLiteral("Full batches to record (default 3)."), QStringLiteral("N"), QStringLiteral("3"));
-    const QCommandLineOption threads(QStringLiteral("threads"), QStringLiteral("Preprocessing threads (default all)."), QStringLiteral("N"), QStringLiteral("0"));
+    const QCommandLineOption size(QStringLiteral("size"), QStringLiteral("Square input size (default 224)."),
+                                  QStringLiteral("N"), QStringLiteral("224"));
+    const QCommandLineOption batch(QStringLiteral("batch"), QStringLiteral("Batch size (default 64)."),
+                                   QStringLiteral("N"), QStringLiteral("64"));
+    const QCommandLineOption batches(QStringLiteral("batches"), QStringLiteral("Full batches to record (default 3)."),
+                                     QStringLiteral("N"), QStringLiteral("3"));
+    const QCommandLineOption threads(QStringLiteral("threads"), QStringLiteral("Preprocessing threads (default all)."),
+                                     QStringLiteral("N"), QStringLiteral("0"));
     p.addOptions({data, out, size, batch, batches, threads});
     p.process(app);
     if (!p.isSet(data) || !p.isSet(out)) {
@@ -87,7 +93,8 @@ int main(int argc, char *argv[])
 
     QSaveFile file(p.value(out));
     if (!file.open(QIODevice::WriteOnly)) {
-        std::fprintf(stderr, "record-batches: cannot write %s: %s\n", qPrintable(p.value(out)), qPrintable(file.errorString()));
+        std::fprintf(stderr, "record-batches: cannot write %s: %s\n", qPrintable(p.value(out)),
+                     qPrintable(file.errorString()));
         return 1;
     }
     QJsonObject header{{QStringLiteral("classNames"), QJsonArray::fromStringList(index.classNames())},
@@ -110,8 +117,8 @@ int main(int argc, char *argv[])
                 loop.quit();
                 return;
             }
-            if (item->kind != tandem::ProducedItem::Kind::Batch || item->split != tandem::protocol::Split::Train
-                || item->samples != batchSize || recorded >= wanted)
+            if (item->kind != tandem::ProducedItem::Kind::Batch || item->split != tandem::protocol::Split::Train ||
+                item->samples != batchSize || recorded >= wanted)
                 continue;
             appendSized(file, item->encoded);
             std::printf("batch %d: %lld bytes\n", ++recorded, qlonglong(item->encoded.size()));
@@ -129,7 +136,8 @@ int main(int argc, char *argv[])
         loop.exec();
     producer.cancel();
     if (recorded < wanted || !file.commit()) {
-        std::fprintf(stderr, "record-batches: recorded %d of %d batches (%d images failed)\n", recorded, wanted, failures);
+        std::fprintf(stderr, "record-batches: recorded %d of %d batches (%d images failed)\n", recorded, wanted,
+                     failures);
         return 1;
     }
     std::printf("wrote %d batches of %d×%d×%d×%d to %s\n", recorded, batchSize, side, side, settings.train.channels(),

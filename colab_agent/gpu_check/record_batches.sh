@@ -5,6 +5,7 @@
 #   colab_agent/gpu_check/record_batches.sh BUILD_DIR [SIZE] [BATCH] [BATCHES] [OUT]
 # Defaults: 224, 64, 3 batches (29 MB), OUT=colab_agent/gpu_check/batches-SIZE.tnb (not committed).
 set -euo pipefail
+trap 'echo "$(basename "$0"): line $LINENO failed (exit $?): $BASH_COMMAND" >&2' ERR
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:?usage: $0 BUILD_DIR [SIZE] [BATCH] [BATCHES] [OUT]}
 size=${2:-224} batch=${3:-64} count=${4:-3}

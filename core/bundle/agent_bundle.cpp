@@ -22,22 +22,22 @@ namespace {
 // out: it is a benchmark for GPU machines that travels with a checkout, not with the bundle.
 const QStringList kFolders{QStringLiteral("colab_agent"), QStringLiteral("core/protocol")};
 const QStringList kSkippedFolders{QStringLiteral("colab_agent/gpu_check")};
-const QStringList kSuffixes{QStringLiteral("cpp"), QStringLiteral("h"),    QStringLiteral("hpp"),
-                            QStringLiteral("txt"), QStringLiteral("cmake"), QStringLiteral("md"),
-                            QStringLiteral("ipynb"), QStringLiteral("py"),  QStringLiteral("sh")};
+const QStringList kSuffixes{QStringLiteral("cpp"),   QStringLiteral("h"),     QStringLiteral("hpp"),
+                            QStringLiteral("txt"),   QStringLiteral("cmake"), QStringLiteral("md"),
+                            QStringLiteral("ipynb"), QStringLiteral("py"),    QStringLiteral("sh")};
 constexpr qint64 kMaxFileBytes = 4 << 20; // a source file larger than this is a stray artefact
 
 bool isSourceRoot(const QString &root)
 {
-    return QFileInfo::exists(root + QStringLiteral("/colab_agent/CMakeLists.txt"))
-           && QFileInfo::exists(root + QStringLiteral("/core/protocol/CMakeLists.txt"));
+    return QFileInfo::exists(root + QStringLiteral("/colab_agent/CMakeLists.txt")) &&
+           QFileInfo::exists(root + QStringLiteral("/core/protocol/CMakeLists.txt"));
 }
 
 // Hidden entries, caches and build trees inside the source folders never belong in the bundle.
 bool skippedComponent(const QString &component)
 {
-    return component.startsWith(QLatin1Char('.')) || component == QLatin1String("__pycache__")
-           || component.startsWith(QLatin1String("build"));
+    return component.startsWith(QLatin1Char('.')) || component == QLatin1String("__pycache__") ||
+           component.startsWith(QLatin1String("build"));
 }
 
 struct ArchiveDeleter {
@@ -55,7 +55,10 @@ la_ssize_t writeCallback(archive *, void *client, const void *buffer, size_t len
     const qint64 written = file->write(static_cast<const char *>(buffer), qint64(length));
     return written == qint64(length) ? la_ssize_t(written) : -1;
 }
-int closeCallback(archive *, void *) { return ARCHIVE_OK; }
+int closeCallback(archive *, void *)
+{
+    return ARCHIVE_OK;
+}
 
 QString archiveError(archive *a, const QString &what)
 {
@@ -63,8 +66,7 @@ QString archiveError(archive *a, const QString &what)
     return QStringLiteral("%1: %2").arg(what, text ? QString::fromLocal8Bit(text) : QStringLiteral("unknown error"));
 }
 
-bool addEntry(archive *a, const QString &path, const QByteArray &data, int permissions, qint64 mtime,
-              QString *error)
+bool addEntry(archive *a, const QString &path, const QByteArray &data, int permissions, qint64 mtime, QString *error)
 {
     std::unique_ptr<archive_entry, EntryDeleter> entry(archive_entry_new());
     const QByteArray name = (QLatin1String(AgentBundle::kTopFolder) + QLatin1Char('/') + path).toUtf8();
@@ -92,7 +94,8 @@ QStringList AgentBundle::sourceFiles(const QString &sourceRoot, QString *error)
 {
     if (!isSourceRoot(sourceRoot)) {
         *error = QStringLiteral("%1 holds no tandem-agent sources (colab_agent/ and core/protocol/ with their "
-                                "CMakeLists.txt)").arg(QDir::toNativeSeparators(sourceRoot));
+                                "CMakeLists.txt)")
+                     .arg(QDir::toNativeSeparators(sourceRoot));
         return {};
     }
     const QDir root(sourceRoot);
@@ -123,7 +126,8 @@ QByteArray AgentBundle::topLevelCMakeLists()
 {
     // Mirrors the agent-only branch of the repository's top-level CMakeLists.txt; the bundle test
     // configures an extracted bundle, so a drift between the two shows up there.
-    QByteArray text = QByteArrayLiteral(R"cmake(# tandem-agent, from an agent bundle written by the Tandem desktop app. Builds the agent alone:
+    QByteArray text = QByteArrayLiteral(
+        R"cmake(# tandem-agent, from an agent bundle written by the Tandem desktop app. Builds the agent alone:
 # colab_agent/ plus core/protocol/, against Qt Core/Network/WebSockets and libtorch.
 #   cmake -S . -B build -DCMAKE_BUILD_TYPE=Release \
 #     -DCMAKE_PREFIX_PATH="$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)')"
@@ -172,9 +176,9 @@ AgentBundle::Result AgentBundle::write(const QString &sourceRoot, const QString 
         return result;
     }
     std::unique_ptr<archive, ArchiveDeleter> a(archive_write_new());
-    if (archive_write_add_filter_gzip(a.get()) != ARCHIVE_OK
-        || archive_write_set_format_pax_restricted(a.get()) != ARCHIVE_OK
-        || archive_write_open(a.get(), &out, nullptr, writeCallback, closeCallback) != ARCHIVE_OK) {
+    if (archive_write_add_filter_gzip(a.get()) != ARCHIVE_OK ||
+        archive_write_set_format_pax_restricted(a.get()) != ARCHIVE_OK ||
+        archive_write_open(a.get(), &out, nullptr, writeCallback, closeCallback) != ARCHIVE_OK) {
         result.error = archiveError(a.get(), QStringLiteral("cannot start the archive"));
         return result;
     }
@@ -187,7 +191,8 @@ AgentBundle::Result AgentBundle::write(const QString &sourceRoot, const QString 
     for (const QString &relative : files) {
         QFile file(root.filePath(relative));
         if (!file.open(QIODevice::ReadOnly)) {
-            result.error = QStringLiteral("cannot read %1: %2").arg(QDir::toNativeSeparators(file.fileName()), file.errorString());
+            result.error =
+                QStringLiteral("cannot read %1: %2").arg(QDir::toNativeSeparators(file.fileName()), file.errorString());
             return result;
         }
         const QByteArray data = file.readAll();

@@ -22,9 +22,9 @@ Q_LOGGING_CATEGORY(lcExport, "tandem.dataset")
 constexpr quint32 kImagesMagic = 0x00000803; // IDX: unsigned byte, 3 dimensions
 constexpr quint32 kLabelsMagic = 0x00000801; // IDX: unsigned byte, 1 dimension
 constexpr int kClassCount = 10;
-constexpr quint32 kMaxSide = 1024;     // sanity bound on the header; Fashion-MNIST is 28×28
+constexpr quint32 kMaxSide = 1024; // sanity bound on the header; Fashion-MNIST is 28×28
 constexpr quint32 kMaxItems = 1'000'000;
-constexpr int kIndexDigits = 5;        // 00042.png: names sort in file order
+constexpr int kIndexDigits = 5; // 00042.png: names sort in file order
 
 struct GzCloser {
     void operator()(gzFile_s *file) const { gzclose(file); }
@@ -224,7 +224,8 @@ FashionMnistExportResult FashionMnistExporter::exportTo(const QString &outDir, c
                 return result;
             }
             for (; position <= wanted.index; ++position) {
-                if (QString error = readExactly(images.file.get(), pixels.data, imageBytes, imagesPath); !error.isEmpty()) {
+                if (QString error = readExactly(images.file.get(), pixels.data, imageBytes, imagesPath);
+                    !error.isEmpty()) {
                     result.error = error;
                     return result;
                 }
@@ -239,8 +240,8 @@ FashionMnistExportResult FashionMnistExporter::exportTo(const QString &outDir, c
             const QFileInfo target(wanted.path);
             QFile part(target.dir().filePath(QStringLiteral(".%1.part").arg(target.fileName())));
             const auto size = qint64(encoded.size());
-            const bool written = part.open(QIODevice::WriteOnly | QIODevice::Truncate)
-                && part.write(reinterpret_cast<const char *>(encoded.data()), size) == size;
+            const bool written = part.open(QIODevice::WriteOnly | QIODevice::Truncate) &&
+                                 part.write(reinterpret_cast<const char *>(encoded.data()), size) == size;
             part.close();
             if (!written || !part.rename(wanted.path)) {
                 result.error = QStringLiteral("cannot write %1: %2").arg(wanted.path, part.errorString());

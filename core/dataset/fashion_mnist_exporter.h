@@ -16,10 +16,10 @@ struct FashionMnistExportOptions {
 };
 
 struct FashionMnistExportResult {
-    int trainFiles = 0;    // files of train/ that the output now holds (written or already there)
+    int trainFiles = 0; // files of train/ that the output now holds (written or already there)
     int valFiles = 0;
-    int written = 0;       // of those, written by this call; 0 when everything was already there
-    QString error;         // specific: "install dataset-fashion-mnist: ... not found"
+    int written = 0; // of those, written by this call; 0 when everything was already there
+    QString error;   // specific: "install dataset-fashion-mnist: ... not found"
     bool cancelled = false;
 
     [[nodiscard]] bool ok() const { return error.isEmpty() && !cancelled; }

@@ -148,7 +148,8 @@ private:
             return fail(QStringLiteral("image is %1×%2 = %3 Mpixel, over the %4 Mpixel limit")
                             .arg(m_header.width)
                             .arg(m_header.height)
-                            .arg(formatAmount(double(m_header.pixels()) / 1e6), formatAmount(double(m_options.maxPixels) / 1e6)));
+                            .arg(formatAmount(double(m_header.pixels()) / 1e6),
+                                 formatAmount(double(m_options.maxPixels) / 1e6)));
         }
         const char *formatName = ImageProbe::formatName(m_header.format);
         if (m_header.format == ImageFormat::Jpeg && !ImageProbe::jpegIsComplete(bytes))
@@ -158,9 +159,9 @@ private:
 
         m_plan = ImagePreprocessor::planCrop(m_result.originalSize, m_options, m_seed);
         const int factor = m_options.reducedDecode
-            ? ImageProbe::reductionFactor(m_header, m_plan.region.width(), m_plan.region.height(), m_options.width,
-                                          m_options.height)
-            : 1;
+                               ? ImageProbe::reductionFactor(m_header, m_plan.region.width(), m_plan.region.height(),
+                                                             m_options.width, m_options.height)
+                               : 1;
         m_result.reduction = factor;
 
         const cv::Mat raw(1, int(bytes.size()), CV_8UC1, const_cast<char *>(bytes.constData()));
@@ -194,8 +195,8 @@ private:
         // Resize in stored orientation, then orient (and flip) the small result.
         const int orientation = m_plan.flip ? withHorizontalFlip(m_header.orientation) : m_header.orientation;
         const bool transposed = m_header.transposed();
-        const cv::Size storedOut = transposed ? cv::Size(m_options.height, m_options.width)
-                                              : cv::Size(m_options.width, m_options.height);
+        const cv::Size storedOut =
+            transposed ? cv::Size(m_options.height, m_options.width) : cv::Size(m_options.width, m_options.height);
         const double ratio = std::min(region.width() / storedOut.width, region.height() / storedOut.height);
         auto resizeInto = [&](cv::Mat &target) {
             if (ratio >= kAreaInterpolationRatio) {
@@ -249,8 +250,7 @@ private:
 };
 
 // Runs fn, turning anything thrown (OpenCV, allocation) into an error value.
-template<typename Fn>
-void guarded(PreprocessResult &result, Fn &&fn)
+template <typename Fn> void guarded(PreprocessResult &result, Fn &&fn)
 {
     try {
         fn();
@@ -320,9 +320,10 @@ PreprocessResult ImagePreprocessor::preprocessFile(const QString &path, const Pr
                 done += got;
             }
             if (done != size) {
-                result.error = QStringLiteral("unreadable: %1").arg(
-                    file.error() != QFileDevice::NoError ? lowerFirst(file.errorString())
-                                                         : QStringLiteral("file shrank while reading"));
+                result.error =
+                    QStringLiteral("unreadable: %1")
+                        .arg(file.error() != QFileDevice::NoError ? lowerFirst(file.errorString())
+                                                                  : QStringLiteral("file shrank while reading"));
                 return false;
             }
             result.contentId = contentId(bytes);
@@ -364,7 +365,8 @@ CropPlan ImagePreprocessor::planCrop(QSize orientedSize, const PreprocessOptions
     const double h = std::max(1, orientedSize.height());
     SeededRandom random(randomSeed);
     if (options.crop == PreprocessOptions::Crop::Center) {
-        const double shorter = options.resizeShorter > 0 ? options.resizeShorter : std::max(options.width, options.height);
+        const double shorter =
+            options.resizeShorter > 0 ? options.resizeShorter : std::max(options.width, options.height);
         // Resize so the shorter side becomes `shorter`, but never so small that the crop leaves the image.
         const double scale = std::max({shorter / std::min(w, h), options.width / w, options.height / h});
         const double cw = options.width / scale;

@@ -26,9 +26,9 @@ struct PreprocessResult {
     qint64 readStartNs = 0;
     qint64 decodeStartNs = 0;
     qint64 transformStartNs = 0;
-    QSize originalSize;     // as displayed (EXIF orientation applied), full resolution
+    QSize originalSize; // as displayed (EXIF orientation applied), full resolution
     ImageFormat format = ImageFormat::Unknown;
-    int reduction = 1;      // the JPEG DCT scaling denominator used by the decode (1, 2, 4, 8)
+    int reduction = 1; // the JPEG DCT scaling denominator used by the decode (1, 2, 4, 8)
 
     [[nodiscard]] bool ok() const { return error.isEmpty() && !image.empty(); }
 };

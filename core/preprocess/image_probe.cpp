@@ -14,7 +14,10 @@ namespace {
 // Bounds-checked reads from untrusted bytes; every accessor reports whether the bytes were there.
 class ByteReader {
 public:
-    explicit ByteReader(QByteArrayView bytes) : m_data(reinterpret_cast<const uchar *>(bytes.data())), m_size(bytes.size()) {}
+    explicit ByteReader(QByteArrayView bytes)
+        : m_data(reinterpret_cast<const uchar *>(bytes.data())), m_size(bytes.size())
+    {
+    }
 
     [[nodiscard]] qsizetype size() const { return m_size; }
     [[nodiscard]] bool has(qsizetype offset, qsizetype count) const
@@ -30,8 +33,14 @@ public:
     {
         return quint32(m_data[offset + 2]) << 16 | quint32(m_data[offset + 1]) << 8 | m_data[offset];
     }
-    [[nodiscard]] quint32 u16(qsizetype offset, bool bigEndian) const { return bigEndian ? be16(offset) : le16(offset); }
-    [[nodiscard]] quint32 u32(qsizetype offset, bool bigEndian) const { return bigEndian ? be32(offset) : le32(offset); }
+    [[nodiscard]] quint32 u16(qsizetype offset, bool bigEndian) const
+    {
+        return bigEndian ? be16(offset) : le16(offset);
+    }
+    [[nodiscard]] quint32 u32(qsizetype offset, bool bigEndian) const
+    {
+        return bigEndian ? be32(offset) : le32(offset);
+    }
     [[nodiscard]] bool matches(qsizetype offset, const char *text, qsizetype count) const
     {
         return has(offset, count) && std::memcmp(m_data + offset, text, size_t(count)) == 0;
@@ -54,7 +63,8 @@ ImageHeader failure(ImageFormat format, const QString &error)
 ImageHeader sized(ImageFormat format, quint32 width, quint32 height, const char *name)
 {
     if (width == 0 || height == 0 || width > quint32(INT_MAX) || height > quint32(INT_MAX))
-        return failure(format, QStringLiteral("corrupt %1 header (size %2×%3)").arg(QLatin1String(name)).arg(width).arg(height));
+        return failure(
+            format, QStringLiteral("corrupt %1 header (size %2×%3)").arg(QLatin1String(name)).arg(width).arg(height));
     ImageHeader header;
     header.format = format;
     header.width = int(width);
@@ -322,7 +332,9 @@ QString ImageProbe::describeUnsupported(QByteArrayView head, const QString &file
     const ByteReader in(head);
     if (in.size() == 0)
         return QStringLiteral("empty file");
-    auto unsupported = [](const char *what) { return QStringLiteral("unsupported format %1").arg(QLatin1String(what)); };
+    auto unsupported = [](const char *what) {
+        return QStringLiteral("unsupported format %1").arg(QLatin1String(what));
+    };
     if (in.matches(0, "GIF8", 4))
         return unsupported("GIF");
     if (in.matches(0, "II+\0", 4) || in.matches(0, "MM\0+", 4))
@@ -337,15 +349,15 @@ QString ImageProbe::describeUnsupported(QByteArrayView head, const QString &file
         return unsupported("JPEG XL");
     if (in.matches(4, "ftypavif", 8) || in.matches(4, "ftypavis", 8))
         return unsupported("AVIF");
-    if (in.matches(4, "ftypheic", 8) || in.matches(4, "ftypheix", 8) || in.matches(4, "ftypmif1", 8)
-        || in.matches(4, "ftyphevc", 8) || in.matches(4, "ftypmsf1", 8))
+    if (in.matches(4, "ftypheic", 8) || in.matches(4, "ftypheix", 8) || in.matches(4, "ftypmif1", 8) ||
+        in.matches(4, "ftyphevc", 8) || in.matches(4, "ftypmsf1", 8))
         return unsupported("HEIF");
     static const QStringList kImageSuffixes{
         QStringLiteral("gif"), QStringLiteral("heic"), QStringLiteral("heif"), QStringLiteral("avif"),
-        QStringLiteral("jxl"), QStringLiteral("jp2"), QStringLiteral("ico"), QStringLiteral("psd"),
-        QStringLiteral("svg"), QStringLiteral("tga"), QStringLiteral("pgm"), QStringLiteral("ppm"),
-        QStringLiteral("pbm"), QStringLiteral("pnm"), QStringLiteral("exr"), QStringLiteral("hdr"),
-        QStringLiteral("dng"), QStringLiteral("cr2"), QStringLiteral("nef"), QStringLiteral("arw")};
+        QStringLiteral("jxl"), QStringLiteral("jp2"),  QStringLiteral("ico"),  QStringLiteral("psd"),
+        QStringLiteral("svg"), QStringLiteral("tga"),  QStringLiteral("pgm"),  QStringLiteral("ppm"),
+        QStringLiteral("pbm"), QStringLiteral("pnm"),  QStringLiteral("exr"),  QStringLiteral("hdr"),
+        QStringLiteral("dng"), QStringLiteral("cr2"),  QStringLiteral("nef"),  QStringLiteral("arw")};
     const QString suffix = QFileInfo(fileName).suffix().toLower();
     if (kImageSuffixes.contains(suffix))
         return QStringLiteral("unsupported format .%1").arg(suffix);

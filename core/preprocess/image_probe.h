@@ -12,20 +12,17 @@ enum class ImageFormat : quint8 { Unknown = 0, Jpeg, Png, Bmp, WebP, Tiff };
 
 struct ImageHeader {
     ImageFormat format = ImageFormat::Unknown;
-    int width = 0;       // as stored, before orientation
+    int width = 0; // as stored, before orientation
     int height = 0;
-    int orientation = 1; // EXIF orientation 1..8 (JPEG APP1); 1 for every other format
+    int orientation = 1;      // EXIF orientation 1..8 (JPEG APP1); 1 for every other format
     bool progressive = false; // JPEG: progressive scans (reduced decoding saves little on them)
-    QString error;       // specific: "corrupt PNG header", "truncated JPEG header"
+    QString error;            // specific: "corrupt PNG header", "truncated JPEG header"
 
     [[nodiscard]] bool ok() const { return error.isEmpty() && width > 0 && height > 0; }
     [[nodiscard]] qint64 pixels() const { return qint64(width) * height; }
     [[nodiscard]] bool transposed() const { return orientation >= 5; }
     // The size as displayed, after the EXIF orientation is applied.
-    [[nodiscard]] QSize orientedSize() const
-    {
-        return transposed() ? QSize(height, width) : QSize(width, height);
-    }
+    [[nodiscard]] QSize orientedSize() const { return transposed() ? QSize(height, width) : QSize(width, height); }
 };
 
 // OpenCV 4.6 has no way to read an image's size without decoding it (cv::ImageCollection and

@@ -64,7 +64,7 @@ struct JsonReader {
         target = value.toBool();
     }
 
-    template<typename Enum>
+    template <typename Enum>
     void readEnum(const char *key, Enum &target, const QString &first, Enum firstValue, const QString &second,
                   Enum secondValue)
     {
@@ -90,7 +90,8 @@ QString PreprocessOptions::validate() const
     if (height < 1 || height > kMaxSide)
         problems << QStringLiteral("height %1 is out of 1..%2").arg(height).arg(kMaxSide);
     if (!(resizeShorter >= 0 && resizeShorter <= 4.0 * kMaxSide))
-        problems << QStringLiteral("resize of the shorter side %1 is out of 0..%2").arg(resizeShorter).arg(4 * kMaxSide);
+        problems
+            << QStringLiteral("resize of the shorter side %1 is out of 0..%2").arg(resizeShorter).arg(4 * kMaxSide);
     if (!(scaleMin > 0 && scaleMin <= scaleMax && scaleMax <= 1))
         problems << QStringLiteral("crop scale %1..%2 is not within 0..1").arg(scaleMin).arg(scaleMax);
     if (!(ratioMin > 0 && ratioMin <= ratioMax && ratioMax < 100))
@@ -158,11 +159,10 @@ PreprocessOptions PreprocessOptions::fromJson(const QJsonObject &json, QString *
 
 bool PreprocessOptions::operator==(const PreprocessOptions &other) const
 {
-    return width == other.width && height == other.height && color == other.color && crop == other.crop
-        && resizeShorter == other.resizeShorter && scaleMin == other.scaleMin && scaleMax == other.scaleMax
-        && ratioMin == other.ratioMin && ratioMax == other.ratioMax && horizontalFlip == other.horizontalFlip
-        && reducedDecode == other.reducedDecode && maxPixels == other.maxPixels
-        && maxFileBytes == other.maxFileBytes;
+    return width == other.width && height == other.height && color == other.color && crop == other.crop &&
+           resizeShorter == other.resizeShorter && scaleMin == other.scaleMin && scaleMax == other.scaleMax &&
+           ratioMin == other.ratioMin && ratioMax == other.ratioMax && horizontalFlip == other.horizontalFlip &&
+           reducedDecode == other.reducedDecode && maxPixels == other.maxPixels && maxFileBytes == other.maxFileBytes;
 }
 
 } // namespace tandem

@@ -26,9 +26,9 @@ struct PreprocessOptions {
     double scaleMax = 1.0;
     double ratioMin = 3.0 / 4;
     double ratioMax = 4.0 / 3;
-    bool horizontalFlip = false; // random, p = 0.5, derived from the sample's seed
-    bool reducedDecode = true;   // JPEG DCT-domain downscaling when the output size allows it
-    qint64 maxPixels = 100'000'000;   // decompression-bomb guard, checked on the header
+    bool horizontalFlip = false;    // random, p = 0.5, derived from the sample's seed
+    bool reducedDecode = true;      // JPEG DCT-domain downscaling when the output size allows it
+    qint64 maxPixels = 100'000'000; // decompression-bomb guard, checked on the header
     qint64 maxFileBytes = 256LL << 20;
 
     [[nodiscard]] int channels() const { return color == Color::Rgb ? 3 : 1; }

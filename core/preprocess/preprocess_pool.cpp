@@ -109,8 +109,9 @@ void PreprocessPool::runJob(Job &job)
         SampleOutcome &outcome = job.outcomes[i];
         if (!(job.cancel && job.cancel->load(std::memory_order_relaxed))) {
             const SampleRef &sample = (*job.samples)[i];
-            PreprocessResult result = ImagePreprocessor::preprocessFile(
-                sample.path, job.options, sampleSeed(job.seedBase, sample.index), job.pixels + qint64(i) * job.sampleBytes);
+            PreprocessResult result =
+                ImagePreprocessor::preprocessFile(sample.path, job.options, sampleSeed(job.seedBase, sample.index),
+                                                  job.pixels + qint64(i) * job.sampleBytes);
             outcome.started = true;
             outcome.ok = result.ok();
             outcome.error = std::move(result.error);

@@ -24,15 +24,15 @@ struct SampleRef {
 };
 
 struct PreparedBatch {
-    QByteArray pixels;                // NHWC uint8, successful samples only, in input order, contiguous
-    std::vector<qint32> labels;       // one per successful sample
-    std::vector<quint64> contentIds;  // XXH3-64 of each successful sample's file
-    std::vector<quint64> indices;     // SampleRef::index of each successful sample
+    QByteArray pixels;                 // NHWC uint8, successful samples only, in input order, contiguous
+    std::vector<qint32> labels;        // one per successful sample
+    std::vector<quint64> contentIds;   // XXH3-64 of each successful sample's file
+    std::vector<quint64> indices;      // SampleRef::index of each successful sample
     std::vector<SkippedFile> failures; // samples left out, with the reason
     int channels = 0;
     int height = 0;
     int width = 0;
-    bool cancelled = false;           // samples not started when cancel was seen are simply absent
+    bool cancelled = false; // samples not started when cancel was seen are simply absent
     // Per stage: busy time summed over threads, and [first start, last end] on
     // tandem::protocol::monotonicNs()'s timeline (0 when no sample reached the stage).
     qint64 readBusyNs = 0;
@@ -56,7 +56,7 @@ class PreprocessPool {
     Q_DISABLE_COPY_MOVE(PreprocessPool)
 public:
     explicit PreprocessPool(int threads = 0); // 0: QThread::idealThreadCount()
-    ~PreprocessPool(); // joins the workers; no processBatch call may still be running
+    ~PreprocessPool();                        // joins the workers; no processBatch call may still be running
 
     [[nodiscard]] int threadCount() const { return int(m_threads.size()); }
 

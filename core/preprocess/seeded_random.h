@@ -14,10 +14,7 @@ public:
     explicit SeededRandom(quint64 seed) : m_state(seed) {}
 
     // Combines two values into a well-mixed seed: mix(seedBase, sampleIndex), mix(seed, classIndex).
-    [[nodiscard]] static quint64 mix(quint64 a, quint64 b)
-    {
-        return finalize(a ^ finalize(b + kGolden));
-    }
+    [[nodiscard]] static quint64 mix(quint64 a, quint64 b) { return finalize(a ^ finalize(b + kGolden)); }
 
     [[nodiscard]] quint64 next()
     {
@@ -44,8 +41,7 @@ public:
     [[nodiscard]] bool coin() { return (next() >> 63) != 0; }
 
     // Fisher–Yates shuffle of any random-access container.
-    template<typename Container>
-    void shuffle(Container &items)
+    template <typename Container> void shuffle(Container &items)
     {
         for (size_t i = items.size(); i > 1; --i) {
             const auto j = static_cast<size_t>(below(i));

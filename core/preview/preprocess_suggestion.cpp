@@ -13,8 +13,8 @@ constexpr qint64 kHeaderBytes = 64 * 1024; // enough for a JPEG's EXIF segment a
 constexpr qint64 kSmallFileBytes = 256 * 1024;
 } // namespace
 
-std::optional<PreprocessOptions> PreprocessSuggestion::forDataset(const DatasetIndex &index, const PreprocessOptions &base,
-                                                                  QString *why)
+std::optional<PreprocessOptions> PreprocessSuggestion::forDataset(const DatasetIndex &index,
+                                                                  const PreprocessOptions &base, QString *why)
 {
     const auto &samples = index.samples();
     if (samples.empty())
@@ -55,7 +55,10 @@ std::optional<PreprocessOptions> PreprocessSuggestion::forDataset(const DatasetI
     if (suggested == base)
         return std::nullopt;
     if (why)
-        *why = QStringLiteral("%1 × %2%3").arg(size.width()).arg(size.height()).arg(allGray ? QStringLiteral(" grey") : QString());
+        *why = QStringLiteral("%1 × %2%3")
+                   .arg(size.width())
+                   .arg(size.height())
+                   .arg(allGray ? QStringLiteral(" grey") : QString());
     return suggested;
 }
 

@@ -22,8 +22,8 @@ public:
 
     // nullopt when base already fits or the images differ in size; else base with the images'
     // size (and grey when they all are). why says what changed, for people.
-    [[nodiscard]] static std::optional<PreprocessOptions> forDataset(const DatasetIndex &index,
-                                                                     const PreprocessOptions &base, QString *why = nullptr);
+    [[nodiscard]] static std::optional<PreprocessOptions>
+    forDataset(const DatasetIndex &index, const PreprocessOptions &base, QString *why = nullptr);
 };
 
 } // namespace tandem

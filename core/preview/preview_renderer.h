@@ -19,8 +19,8 @@ namespace tandem {
 // One chosen image: the original as a person sees it and exactly what training will be given.
 struct PreviewItem {
     QString path;
-    quint64 seed = 0;        // the random seed the crop and flip came from
-    cv::Mat original;        // RGB, oriented as displayed, longest side at most kOriginalSide
+    quint64 seed = 0; // the random seed the crop and flip came from
+    cv::Mat original; // RGB, oriented as displayed, longest side at most kOriginalSide
     QString originalError;
     PreprocessResult output; // tandem::preprocessFile(path, options, seed): the training code path
     CropPlan plan;           // where the output comes from, in output.originalSize pixels

@@ -66,25 +66,31 @@ TrainingOptions SettingsStore::trainingOptions() const
     const QByteArray preprocess = s.value(QStringLiteral("preprocess/json")).toByteArray();
     if (!preprocess.isEmpty())
         o.preprocess = PreprocessOptions::fromJson(QJsonDocument::fromJson(preprocess).object());
-    o.model = oneOf(s.value(QStringLiteral("training/model")), {QStringLiteral("auto"), QStringLiteral("cnn"), QStringLiteral("resnet18")}, o.model);
+    o.model = oneOf(s.value(QStringLiteral("training/model")),
+                    {QStringLiteral("auto"), QStringLiteral("cnn"), QStringLiteral("resnet18")}, o.model);
     o.epochs = intIn(s.value(QStringLiteral("training/epochs")), 1, 100000, o.epochs);
     o.batchSize = intIn(s.value(QStringLiteral("training/batchSize")), 1, 4096, o.batchSize);
-    o.optimizer = oneOf(s.value(QStringLiteral("training/optimizer")), {QStringLiteral("sgd"), QStringLiteral("adamw")}, o.optimizer);
+    o.optimizer = oneOf(s.value(QStringLiteral("training/optimizer")), {QStringLiteral("sgd"), QStringLiteral("adamw")},
+                        o.optimizer);
     o.learningRate = doubleIn(s.value(QStringLiteral("training/learningRate")), 1e-8, 10.0, o.learningRate);
     o.momentum = doubleIn(s.value(QStringLiteral("training/momentum")), 0.0, 1.0, o.momentum);
     o.weightDecay = doubleIn(s.value(QStringLiteral("training/weightDecay")), 0.0, 1.0, o.weightDecay);
     o.seed = s.value(QStringLiteral("training/seed"), QVariant::fromValue(o.seed)).toULongLong();
     o.index.seed = o.seed;
     o.index.valFraction = doubleIn(s.value(QStringLiteral("training/valFraction")), 0.0, 0.9, o.index.valFraction);
-    o.index.perClassLimit = intIn(s.value(QStringLiteral("training/perClassLimit")), 0, 1'000'000'000, o.index.perClassLimit);
+    o.index.perClassLimit =
+        intIn(s.value(QStringLiteral("training/perClassLimit")), 0, 1'000'000'000, o.index.perClassLimit);
     o.threads = intIn(s.value(QStringLiteral("training/threads")), 0, 1024, o.threads);
-    o.device = oneOf(s.value(QStringLiteral("training/device")), {QStringLiteral("auto"), QStringLiteral("cpu"), QStringLiteral("cuda")}, o.device);
-    o.precision = oneOf(s.value(QStringLiteral("training/precision")), {QStringLiteral("auto"), QStringLiteral("fp32"), QStringLiteral("bf16")}, o.precision);
+    o.device = oneOf(s.value(QStringLiteral("training/device")),
+                     {QStringLiteral("auto"), QStringLiteral("cpu"), QStringLiteral("cuda")}, o.device);
+    o.precision = oneOf(s.value(QStringLiteral("training/precision")),
+                        {QStringLiteral("auto"), QStringLiteral("fp32"), QStringLiteral("bf16")}, o.precision);
     o.weightsPath = s.value(QStringLiteral("training/weightsPath")).toString();
 
     o.agentMode = modeFromName(s.value(QStringLiteral("agent/mode")).toString());
     o.agentUrl = QUrl(s.value(QStringLiteral("agent/url")).toString());
-    o.listenHost = oneOf(s.value(QStringLiteral("agent/listenHost")), {QStringLiteral("127.0.0.1"), QStringLiteral("0.0.0.0")}, o.listenHost);
+    o.listenHost = oneOf(s.value(QStringLiteral("agent/listenHost")),
+                         {QStringLiteral("127.0.0.1"), QStringLiteral("0.0.0.0")}, o.listenHost);
     o.listenPort = quint16(intIn(s.value(QStringLiteral("agent/listenPort")), 0, 65535, o.listenPort));
     return o;
 }

@@ -123,7 +123,8 @@ void ThumbnailLoader::startWorker()
         // The destructor waits for this runnable, so `this` outlives the call; an event still
         // queued when the loader is deleted is discarded with it.
         QMetaObject::invokeMethod(
-            this, [this, generation = job.generation, id = job.id, image, error] { deliver(generation, id, image, error); },
+            this,
+            [this, generation = job.generation, id = job.id, image, error] { deliver(generation, id, image, error); },
             Qt::QueuedConnection);
     });
 }
@@ -178,7 +179,8 @@ cv::Mat ThumbnailLoader::decode(const QString &path, int maxSide, QString *error
         return failWith(QStringLiteral("decoder error: %1").arg(QString::fromStdString(e.msg)));
     }
     if (decoded.empty())
-        return failWith(QStringLiteral("corrupt or unsupported %1").arg(QLatin1String(ImageProbe::formatName(header.format))));
+        return failWith(
+            QStringLiteral("corrupt or unsupported %1").arg(QLatin1String(ImageProbe::formatName(header.format))));
     decoded = ImagePreprocessor::applyOrientation(decoded, header.orientation);
 
     const int longest = std::max(decoded.cols, decoded.rows);
@@ -186,8 +188,8 @@ cv::Mat ThumbnailLoader::decode(const QString &path, int maxSide, QString *error
     if (longest > maxSide) {
         const double scale = double(maxSide) / longest;
         cv::resize(decoded, sized,
-                   cv::Size(std::max(1, int(decoded.cols * scale + 0.5)), std::max(1, int(decoded.rows * scale + 0.5))), 0, 0,
-                   cv::INTER_AREA);
+                   cv::Size(std::max(1, int(decoded.cols * scale + 0.5)), std::max(1, int(decoded.rows * scale + 0.5))),
+                   0, 0, cv::INTER_AREA);
     }
     cv::Mat rgb;
     cv::cvtColor(sized, rgb, cv::COLOR_BGR2RGB);

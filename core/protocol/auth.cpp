@@ -21,7 +21,10 @@ QByteArray generateSecret()
     return randomBytes(32).toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
 }
 
-QByteArray makeNonce() { return randomBytes(kNonceBytes); }
+QByteArray makeNonce()
+{
+    return randomBytes(kNonceBytes);
+}
 
 QByteArray proof(const QByteArray &secret, Role prover, const QByteArray &verifierNonce, const QByteArray &proverNonce)
 {

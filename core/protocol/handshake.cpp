@@ -5,8 +5,14 @@
 namespace tandem::protocol {
 
 namespace {
-const char *roleName(Role role) { return role == Role::Agent ? "agent" : "client"; }
-const char *aRole(Role role) { return role == Role::Agent ? "an agent" : "a client"; }
+const char *roleName(Role role)
+{
+    return role == Role::Agent ? "agent" : "client";
+}
+const char *aRole(Role role)
+{
+    return role == Role::Agent ? "an agent" : "a client";
+}
 
 Handshake::Step failure(ErrorCode code, QString message)
 {
@@ -26,9 +32,9 @@ Hello Handshake::hello() const
     Hello hello;
     hello.role = m_self;
     hello.nonce = m_nonce;
-    hello.software = QStringLiteral("%1 %2")
-                         .arg(m_self == Role::Agent ? QStringLiteral("tandem-agent") : QStringLiteral("tandem"),
-                              QStringLiteral(TANDEM_VERSION_STRING));
+    hello.software =
+        QStringLiteral("%1 %2").arg(m_self == Role::Agent ? QStringLiteral("tandem-agent") : QStringLiteral("tandem"),
+                                    QStringLiteral(TANDEM_VERSION_STRING));
     return hello;
 }
 
@@ -46,8 +52,11 @@ Handshake::Step Handshake::onMessage(const Message &message)
         if (hello->minVersion > kProtocolVersion || hello->maxVersion < kProtocolVersion)
             return failure(ErrorCode::IncompatibleVersion,
                            QStringLiteral("%1 speaks protocol versions %2–%3, this %4 speaks %5")
-                               .arg(hello->software).arg(hello->minVersion).arg(hello->maxVersion)
-                               .arg(QLatin1String(roleName(m_self))).arg(kProtocolVersion));
+                               .arg(hello->software)
+                               .arg(hello->minVersion)
+                               .arg(hello->maxVersion)
+                               .arg(QLatin1String(roleName(m_self)))
+                               .arg(kProtocolVersion));
         m_peerNonce = hello->nonce;
         m_peerSoftware = hello->software;
         Step step;
@@ -74,8 +83,8 @@ Handshake::Step Handshake::onMessage(const Message &message)
             step.reply = AuthProof{auth::proof(m_secret, m_self, m_peerNonce, m_nonce)};
         return step;
     }
-    return failure(ErrorCode::UnexpectedMessage, QStringLiteral("%1 before authentication")
-                                                     .arg(QLatin1String(typeName(typeOf(message)))));
+    return failure(ErrorCode::UnexpectedMessage,
+                   QStringLiteral("%1 before authentication").arg(QLatin1String(typeName(typeOf(message)))));
 }
 
 } // namespace tandem::protocol

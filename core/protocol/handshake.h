@@ -20,9 +20,9 @@ public:
     [[nodiscard]] Hello hello() const; // what to send when the socket opens
 
     struct Step {
-        std::optional<Message> reply;      // send this
-        std::optional<Error> error;        // send this Error, then close
-        bool authenticated = false;        // the peer proved it knows the secret
+        std::optional<Message> reply; // send this
+        std::optional<Error> error;   // send this Error, then close
+        bool authenticated = false;   // the peer proved it knows the secret
     };
     // Feed Hello and AuthProof (anything else before authentication is an error).
     [[nodiscard]] Step onMessage(const Message &message);

@@ -58,14 +58,16 @@ MessageSocket::MessageSocket(Role self, QByteArray secret, Limits limits, QObjec
     m_handshakeTimer.setSingleShot(true);
     m_handshakeTimer.setInterval(kDefaultHandshakeMs);
     connect(&m_handshakeTimer, &QTimer::timeout, this, [this] {
-        send(Error{ErrorCode::AuthFailed, QStringLiteral("handshake not completed within %1 s").arg(m_handshakeTimer.interval() / 1000)});
+        send(Error{ErrorCode::AuthFailed,
+                   QStringLiteral("handshake not completed within %1 s").arg(m_handshakeTimer.interval() / 1000)});
         finish(ConnectionError::Timeout, QStringLiteral("the peer did not complete the handshake in time"));
     });
     m_keepalive.setInterval(kDefaultKeepaliveMs);
     connect(&m_keepalive, &QTimer::timeout, this, [this] {
         const qint64 silentNs = monotonicNs() - m_lastHeardNs;
         if (silentNs > qint64(kSilentIntervalsBeforeTimeout) * m_keepalive.interval() * 1'000'000) {
-            finish(ConnectionError::Timeout, QStringLiteral("no answer from the peer for %1 s").arg(silentNs / 1'000'000'000));
+            finish(ConnectionError::Timeout,
+                   QStringLiteral("no answer from the peer for %1 s").arg(silentNs / 1'000'000'000));
             if (m_socket)
                 m_socket->abort();
             return;
@@ -114,11 +116,11 @@ void MessageSocket::attach(QWebSocket *socket)
         if (why.isEmpty())
             why = m_socket->errorString();
         if (wasOpening)
-            finish(ConnectionError::Refused, QStringLiteral("could not connect to %1: %2")
-                                                 .arg(m_socket->requestUrl().toString(), why));
+            finish(ConnectionError::Refused,
+                   QStringLiteral("could not connect to %1: %2").arg(m_socket->requestUrl().toString(), why));
         else
-            finish(ConnectionError::Dropped, QStringLiteral("connection dropped%1")
-                                                 .arg(why.isEmpty() ? QString() : QStringLiteral(": ") + why));
+            finish(ConnectionError::Dropped,
+                   QStringLiteral("connection dropped%1").arg(why.isEmpty() ? QString() : QStringLiteral(": ") + why));
     });
 #if QT_VERSION >= QT_VERSION_CHECK(6, 5, 0)
     connect(socket, &QWebSocket::errorOccurred, this,
@@ -127,8 +129,9 @@ void MessageSocket::attach(QWebSocket *socket)
 #endif
             [this](QAbstractSocket::SocketError) {
                 if (m_socket && m_state == State::Opening)
-                    finish(ConnectionError::Refused, QStringLiteral("could not connect to %1: %2")
-                                                         .arg(m_socket->requestUrl().toString(), m_socket->errorString()));
+                    finish(ConnectionError::Refused,
+                           QStringLiteral("could not connect to %1: %2")
+                               .arg(m_socket->requestUrl().toString(), m_socket->errorString()));
             });
 
     if (socket->state() == QAbstractSocket::ConnectedState)
@@ -161,9 +164,15 @@ void MessageSocket::setKeepaliveInterval(int ms)
         m_keepalive.start();
 }
 
-void MessageSocket::setHandshakeTimeout(int ms) { m_handshakeTimer.setInterval(ms); }
+void MessageSocket::setHandshakeTimeout(int ms)
+{
+    m_handshakeTimer.setInterval(ms);
+}
 
-void MessageSocket::send(const Message &message) { sendFrames(encode(message)); }
+void MessageSocket::send(const Message &message)
+{
+    sendFrames(encode(message));
+}
 
 qint64 MessageSocket::sendEncoded(QByteArray encoded)
 {
@@ -181,7 +190,10 @@ void MessageSocket::sendFrames(const QByteArray &encoded)
         m_socket->sendBinaryMessage(frame);
 }
 
-void MessageSocket::ping() { send(Ping{monotonicNs()}); }
+void MessageSocket::ping()
+{
+    send(Ping{monotonicNs()});
+}
 
 void MessageSocket::fail(ErrorCode code, const QString &message)
 {
@@ -266,7 +278,8 @@ void MessageSocket::onDecoded(Message message, qint64 firstByteNs, qint64 arriva
         return;
     }
     if (const auto *goodbye = std::get_if<Goodbye>(&message)) {
-        finish(ConnectionError::None, goodbye->reason.isEmpty() ? QStringLiteral("the peer said goodbye") : goodbye->reason);
+        finish(ConnectionError::None,
+               goodbye->reason.isEmpty() ? QStringLiteral("the peer said goodbye") : goodbye->reason);
         return;
     }
     if (m_state != State::Ready) {
@@ -295,7 +308,8 @@ void MessageSocket::onDecoded(Message message, qint64 firstByteNs, qint64 arriva
         return;
     }
     if (std::holds_alternative<Hello>(message) || std::holds_alternative<AuthProof>(message)) {
-        fail(ErrorCode::UnexpectedMessage, QStringLiteral("%1 after authentication").arg(QLatin1String(typeName(typeOf(message)))));
+        fail(ErrorCode::UnexpectedMessage,
+             QStringLiteral("%1 after authentication").arg(QLatin1String(typeName(typeOf(message)))));
         return;
     }
     Q_EMIT messageReceived(message, firstByteNs, arrivalNs);

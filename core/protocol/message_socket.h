@@ -26,11 +26,11 @@ enum class ConnectionError {
     WrongSecret,         // the peer rejected our proof
     PeerUnauthenticated, // the peer could not prove it knows the secret
     IncompatibleVersion,
-    Malformed,           // the peer sent bytes that are not a valid message
-    Unexpected,          // a valid message at the wrong time
-    PeerError,           // the peer reported an error (Busy, BadConfig, Internal...)
-    Timeout,             // handshake or keepalive timed out
-    Dropped,             // the connection closed without a Goodbye
+    Malformed,  // the peer sent bytes that are not a valid message
+    Unexpected, // a valid message at the wrong time
+    PeerError,  // the peer reported an error (Busy, BadConfig, Internal...)
+    Timeout,    // handshake or keepalive timed out
+    Dropped,    // the connection closed without a Goodbye
 };
 
 [[nodiscard]] const char *connectionErrorName(ConnectionError error);

@@ -14,9 +14,9 @@ namespace tandem::protocol {
 
 constexpr quint32 kMagic = 0x4D444E54; // "TNDM" read as little-endian bytes
 constexpr quint16 kProtocolVersion = 1;
-constexpr int kHeaderBytes = 12;       // magic u32, version u16, type u8, flags u8, length u32
+constexpr int kHeaderBytes = 12; // magic u32, version u16, type u8, flags u8, length u32
 constexpr int kNonceBytes = 32;
-constexpr int kProofBytes = 32;        // HMAC-SHA256
+constexpr int kProofBytes = 32; // HMAC-SHA256
 
 enum class MessageType : quint8 {
     Hello = 1,
@@ -58,8 +58,8 @@ struct Hello {
     quint16 minVersion = kProtocolVersion;
     quint16 maxVersion = kProtocolVersion;
     Role role = Role::Client;
-    QByteArray nonce;   // kNonceBytes random bytes, the peer's challenge
-    QString software;   // e.g. "tandem 0.1.0" or "tandem-agent 0.1.0 (libtorch 1.13.1, cpu)"
+    QByteArray nonce; // kNonceBytes random bytes, the peer's challenge
+    QString software; // e.g. "tandem 0.1.0" or "tandem-agent 0.1.0 (libtorch 1.13.1, cpu)"
 };
 
 struct AuthProof {
@@ -87,10 +87,10 @@ struct Batch {
     quint16 channels = 0;
     quint16 height = 0;
     quint16 width = 0;
-    qint64 sentAtNs = 0;              // client monotonic clock, stamped just before sending
-    std::vector<qint32> labels;       // one per sample
-    std::vector<quint64> contentIds;  // one per sample: hash of the source file's bytes
-    QByteArray pixels;                // count × height × width × channels, uint8, NHWC, RGB order
+    qint64 sentAtNs = 0;             // client monotonic clock, stamped just before sending
+    std::vector<qint32> labels;      // one per sample
+    std::vector<quint64> contentIds; // one per sample: hash of the source file's bytes
+    QByteArray pixels;               // count × height × width × channels, uint8, NHWC, RGB order
 
     [[nodiscard]] quint32 count() const { return static_cast<quint32>(labels.size()); }
     [[nodiscard]] qint64 sampleBytes() const { return qint64(channels) * height * width; }
@@ -179,9 +179,8 @@ struct Fragment {
     QByteArray chunk;
 };
 
-using Message = std::variant<Hello, AuthProof, SessionConfigMessage, SessionReady, Credit, Batch,
-                             EpochEnd, StepMetrics, EpochMetrics, Ping, Pong, Error, Goodbye,
-                             WeightsRequest, Weights, InferResult, Fragment>;
+using Message = std::variant<Hello, AuthProof, SessionConfigMessage, SessionReady, Credit, Batch, EpochEnd, StepMetrics,
+                             EpochMetrics, Ping, Pong, Error, Goodbye, WeightsRequest, Weights, InferResult, Fragment>;
 
 [[nodiscard]] MessageType typeOf(const Message &message);
 [[nodiscard]] const char *typeName(MessageType type);

@@ -120,7 +120,8 @@ std::optional<SessionConfig> SessionConfig::fromJson(const QByteArray &json, QSt
         *error = QStringLiteral("learning rate %1 is out of range").arg(c.learningRate);
     else if (c.device != QLatin1String("auto") && c.device != QLatin1String("cpu") && c.device != QLatin1String("cuda"))
         *error = QStringLiteral("unknown device \"%1\" (expected auto, cpu or cuda)").arg(c.device);
-    else if (c.precision != QLatin1String("auto") && c.precision != QLatin1String("fp32") && c.precision != QLatin1String("bf16"))
+    else if (c.precision != QLatin1String("auto") && c.precision != QLatin1String("fp32") &&
+             c.precision != QLatin1String("bf16"))
         *error = QStringLiteral("unknown precision \"%1\" (expected auto, fp32 or bf16)").arg(c.precision);
     else if (std::any_of(c.std.begin(), c.std.end(), [](double s) { return !(s > 0.0); }))
         *error = QStringLiteral("normalisation std must be positive");

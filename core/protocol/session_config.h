@@ -25,7 +25,7 @@ struct SessionConfig {
     quint64 seed = 0;
     std::array<double, 3> mean{0.485, 0.456, 0.406}; // per channel, on the 0..1 scale
     std::array<double, 3> std{0.229, 0.224, 0.225};
-    QString device = QStringLiteral("auto");   // "auto" | "cpu" | "cuda"
+    QString device = QStringLiteral("auto");    // "auto" | "cpu" | "cuda"
     QString precision = QStringLiteral("auto"); // "auto" | "fp32" | "bf16" (bf16 autocast on CUDA)
     bool deviceFlip = false;                    // random horizontal flip on the agent's device
     int stepsPerEpoch = 0;                      // train batches per epoch, for the LR schedule
@@ -40,13 +40,13 @@ struct SessionConfig {
 };
 
 struct SessionInfo {
-    QString device;        // "cpu" or "cuda:0 (NVIDIA H100 80GB HBM3)"
-    QString model;         // resolved model name
+    QString device; // "cpu" or "cuda:0 (NVIDIA H100 80GB HBM3)"
+    QString model;  // resolved model name
     qint64 parameters = 0;
     QString torchVersion;
     QString precision;
-    QString note;          // e.g. why the agent fell back to the CPU
-    int credits = 0;       // initial in-flight window
+    QString note;    // e.g. why the agent fell back to the CPU
+    int credits = 0; // initial in-flight window
 
     [[nodiscard]] QByteArray toJson() const;
     [[nodiscard]] static std::optional<SessionInfo> fromJson(const QByteArray &json, QString *error);

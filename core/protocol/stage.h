@@ -76,8 +76,7 @@ constexpr std::array<StageInfo, kStageCount> kStages{{
 // its own with the offset estimated over ping/pong (RFC 5905).
 [[nodiscard]] inline qint64 monotonicNs()
 {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(
-               std::chrono::steady_clock::now().time_since_epoch())
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
         .count();
 }
 

@@ -81,17 +81,15 @@ public:
         if (failed())
             return {};
         if (size > limit) {
-            fail(DecodeError::Oversized,
-                 QStringLiteral("%1 of %2 bytes exceeds the limit of %3").arg(QLatin1String(what)).arg(size).arg(limit));
+            fail(
+                DecodeError::Oversized,
+                QStringLiteral("%1 of %2 bytes exceeds the limit of %3").arg(QLatin1String(what)).arg(size).arg(limit));
             return {};
         }
         return bytes(size);
     }
 
-    QString string(const char *what)
-    {
-        return QString::fromUtf8(sizedBytes(m_limits.maxStringBytes, what));
-    }
+    QString string(const char *what) { return QString::fromUtf8(sizedBytes(m_limits.maxStringBytes, what)); }
 
     bool need(qint64 count)
     {
@@ -143,10 +141,22 @@ void write(Writer &w, const Hello &m)
     w.bytes(m.nonce.leftJustified(kNonceBytes, '\0', true));
     w.string(m.software);
 }
-void write(Writer &w, const AuthProof &m) { w.bytes(m.mac.leftJustified(kProofBytes, '\0', true)); }
-void write(Writer &w, const SessionConfigMessage &m) { w.sizedBytes(m.json); }
-void write(Writer &w, const SessionReady &m) { w.sizedBytes(m.json); }
-void write(Writer &w, const Credit &m) { w.put(m.grant); }
+void write(Writer &w, const AuthProof &m)
+{
+    w.bytes(m.mac.leftJustified(kProofBytes, '\0', true));
+}
+void write(Writer &w, const SessionConfigMessage &m)
+{
+    w.sizedBytes(m.json);
+}
+void write(Writer &w, const SessionReady &m)
+{
+    w.sizedBytes(m.json);
+}
+void write(Writer &w, const Credit &m)
+{
+    w.put(m.grant);
+}
 void write(Writer &w, const Batch &m)
 {
     // Field order up to sentAtNs is fixed by kBatchSentAtOffset.
@@ -199,7 +209,10 @@ void write(Writer &w, const EpochMetrics &m)
     w.put(m.accuracy);
     w.put(m.durationNs);
 }
-void write(Writer &w, const Ping &m) { w.put(m.t1); }
+void write(Writer &w, const Ping &m)
+{
+    w.put(m.t1);
+}
 void write(Writer &w, const Pong &m)
 {
     w.put(m.t1);
@@ -211,7 +224,10 @@ void write(Writer &w, const Error &m)
     w.put(m.code);
     w.string(m.message);
 }
-void write(Writer &w, const Goodbye &m) { w.string(m.reason); }
+void write(Writer &w, const Goodbye &m)
+{
+    w.string(m.reason);
+}
 void write(Writer &, const WeightsRequest &) {}
 void write(Writer &w, const Weights &m)
 {
@@ -248,11 +264,15 @@ std::optional<Message> readHello(Reader &r)
     if (!r.failed() && m.role != Role::Client && m.role != Role::Agent)
         r.fail(DecodeError::BadField, QStringLiteral("unknown role %1").arg(int(m.role)));
     if (!r.failed() && m.minVersion > m.maxVersion)
-        r.fail(DecodeError::BadField, QStringLiteral("version range %1..%2 is empty").arg(m.minVersion).arg(m.maxVersion));
+        r.fail(DecodeError::BadField,
+               QStringLiteral("version range %1..%2 is empty").arg(m.minVersion).arg(m.maxVersion));
     return m;
 }
 
-std::optional<Message> readAuthProof(Reader &r) { return AuthProof{r.bytes(kProofBytes)}; }
+std::optional<Message> readAuthProof(Reader &r)
+{
+    return AuthProof{r.bytes(kProofBytes)};
+}
 
 std::optional<Message> readJson(Reader &r, MessageType type)
 {
@@ -289,19 +309,23 @@ std::optional<Message> readBatch(Reader &r)
     else if (count == 0)
         r.fail(DecodeError::BadField, QStringLiteral("batch %1 holds no samples").arg(m.seq));
     else if (count > limits.maxBatchSamples)
-        r.fail(DecodeError::Oversized, QStringLiteral("batch of %1 samples exceeds the limit of %2")
-                                           .arg(count).arg(limits.maxBatchSamples));
-    else if (m.channels == 0 || m.channels > limits.maxChannels || m.height == 0 || m.width == 0
-             || m.height > limits.maxImageSide || m.width > limits.maxImageSide)
-        r.fail(DecodeError::BadField, QStringLiteral("sample shape %1×%2×%3 is out of range")
-                                          .arg(m.height).arg(m.width).arg(m.channels));
+        r.fail(DecodeError::Oversized,
+               QStringLiteral("batch of %1 samples exceeds the limit of %2").arg(count).arg(limits.maxBatchSamples));
+    else if (m.channels == 0 || m.channels > limits.maxChannels || m.height == 0 || m.width == 0 ||
+             m.height > limits.maxImageSide || m.width > limits.maxImageSide)
+        r.fail(DecodeError::BadField,
+               QStringLiteral("sample shape %1×%2×%3 is out of range").arg(m.height).arg(m.width).arg(m.channels));
     if (r.failed())
         return m;
     const qint64 pixelBytes = qint64(count) * m.sampleBytes();
     if (pixelBytes != r.remaining() - qint64(count) * 12) {
         r.fail(DecodeError::LengthMismatch,
                QStringLiteral("batch of %1 samples of %2×%3×%4 needs %5 pixel bytes, message has %6")
-                   .arg(count).arg(m.height).arg(m.width).arg(m.channels).arg(pixelBytes)
+                   .arg(count)
+                   .arg(m.height)
+                   .arg(m.width)
+                   .arg(m.channels)
+                   .arg(pixelBytes)
                    .arg(r.remaining() - qint64(count) * 12));
         return m;
     }
@@ -347,7 +371,8 @@ std::optional<Message> readStepMetrics(Reader &r)
     else if (m.correct > m.count)
         r.fail(DecodeError::BadField, QStringLiteral("%1 correct out of %2 samples").arg(m.correct).arg(m.count));
     else if (spans > r.limits().maxSpans)
-        r.fail(DecodeError::Oversized, QStringLiteral("%1 spans exceed the limit of %2").arg(spans).arg(r.limits().maxSpans));
+        r.fail(DecodeError::Oversized,
+               QStringLiteral("%1 spans exceed the limit of %2").arg(spans).arg(r.limits().maxSpans));
     for (int i = 0; i < spans && !r.failed(); ++i) {
         const quint8 stage = r.get<quint8>();
         Span span;
@@ -380,7 +405,10 @@ std::optional<Message> readEpochMetrics(Reader &r)
     return m;
 }
 
-std::optional<Message> readPing(Reader &r) { return Ping{r.get<qint64>()}; }
+std::optional<Message> readPing(Reader &r)
+{
+    return Ping{r.get<qint64>()};
+}
 
 std::optional<Message> readPong(Reader &r)
 {
@@ -399,7 +427,10 @@ std::optional<Message> readError(Reader &r)
     return m;
 }
 
-std::optional<Message> readGoodbye(Reader &r) { return Goodbye{r.string("goodbye reason")}; }
+std::optional<Message> readGoodbye(Reader &r)
+{
+    return Goodbye{r.string("goodbye reason")};
+}
 
 std::optional<Message> readWeights(Reader &r)
 {
@@ -423,7 +454,10 @@ std::optional<Message> readInferResult(Reader &r)
     }
     if (qint64(m.count) * m.classes * 4 != r.remaining()) {
         r.fail(DecodeError::LengthMismatch, QStringLiteral("%1 × %2 logits need %3 bytes, message has %4")
-                                                .arg(m.count).arg(m.classes).arg(qint64(m.count) * m.classes * 4).arg(r.remaining()));
+                                                .arg(m.count)
+                                                .arg(m.classes)
+                                                .arg(qint64(m.count) * m.classes * 4)
+                                                .arg(r.remaining()));
         return m;
     }
     m.logits.resize(size_t(m.count) * m.classes);
@@ -446,7 +480,8 @@ std::optional<Message> readFragment(Reader &r)
         r.fail(DecodeError::BadField, QStringLiteral("fragment %1 of %2 is out of range").arg(m.index).arg(m.count));
     else if (m.totalBytes > quint64(limits.maxReassemblyBytes))
         r.fail(DecodeError::Oversized, QStringLiteral("fragmented message of %1 bytes exceeds the limit of %2")
-                                           .arg(m.totalBytes).arg(limits.maxReassemblyBytes));
+                                           .arg(m.totalBytes)
+                                           .arg(limits.maxReassemblyBytes));
     m.chunk = r.sizedBytes(limits.maxFrameBytes, "fragment chunk");
     return m;
 }
@@ -517,7 +552,7 @@ QByteArray encode(const Message &message)
     w.put(kMagic);
     w.put(kProtocolVersion);
     w.put(typeOf(message));
-    w.put(quint8(0)); // flags, reserved
+    w.put(quint8(0));  // flags, reserved
     w.put(quint32(0)); // payload length, patched below
     std::visit([&w](const auto &m) { write(w, m); }, message);
     qToLittleEndian(quint32(out.size() - kHeaderBytes), out.data() + 8);
@@ -559,18 +594,19 @@ DecodeResult decode(QByteArrayView bytes, const Limits &limits)
         return result;
     };
     if (bytes.size() < kHeaderBytes)
-        return failWith(DecodeError::Truncated, QStringLiteral("%1 bytes is shorter than the %2-byte header")
-                                                    .arg(bytes.size()).arg(kHeaderBytes));
+        return failWith(
+            DecodeError::Truncated,
+            QStringLiteral("%1 bytes is shorter than the %2-byte header").arg(bytes.size()).arg(kHeaderBytes));
     const auto magic = qFromLittleEndian<quint32>(bytes.data());
     if (magic != kMagic)
-        return failWith(DecodeError::BadMagic, QStringLiteral("not a Tandem message (magic %1)")
-                                                   .arg(magic, 8, 16, QLatin1Char('0')));
+        return failWith(DecodeError::BadMagic,
+                        QStringLiteral("not a Tandem message (magic %1)").arg(magic, 8, 16, QLatin1Char('0')));
     const auto version = qFromLittleEndian<quint16>(bytes.data() + 4);
     if (version != kProtocolVersion) {
         result.peerVersion = version;
-        return failWith(DecodeError::UnsupportedVersion,
-                        QStringLiteral("peer speaks protocol version %1, this build speaks %2")
-                            .arg(version).arg(kProtocolVersion));
+        return failWith(
+            DecodeError::UnsupportedVersion,
+            QStringLiteral("peer speaks protocol version %1, this build speaks %2").arg(version).arg(kProtocolVersion));
     }
     const auto rawType = quint8(bytes[6]);
     if (rawType < quint8(MessageType::Hello) || rawType > quint8(MessageType::Fragment))
@@ -579,10 +615,13 @@ DecodeResult decode(QByteArrayView bytes, const Limits &limits)
     const auto length = qFromLittleEndian<quint32>(bytes.data() + 8);
     if (qint64(length) > limits.maxMessageBytes && type != MessageType::Weights)
         return failWith(DecodeError::Oversized, QStringLiteral("%1 of %2 bytes exceeds the limit of %3")
-                                                    .arg(QLatin1String(typeName(type))).arg(length).arg(limits.maxMessageBytes));
+                                                    .arg(QLatin1String(typeName(type)))
+                                                    .arg(length)
+                                                    .arg(limits.maxMessageBytes));
     if (qint64(length) != bytes.size() - kHeaderBytes)
         return failWith(DecodeError::LengthMismatch, QStringLiteral("header announces %1 payload bytes, %2 arrived")
-                                                         .arg(length).arg(bytes.size() - kHeaderBytes));
+                                                         .arg(length)
+                                                         .arg(bytes.size() - kHeaderBytes));
 
     Reader r(bytes.sliced(kHeaderBytes), limits);
     std::optional<Message> message;
@@ -608,8 +647,9 @@ DecodeResult decode(QByteArrayView bytes, const Limits &limits)
     if (r.failed())
         return failWith(r.error(), QStringLiteral("%1: %2").arg(QLatin1String(typeName(type)), r.detail()));
     if (r.remaining() != 0)
-        return failWith(DecodeError::LengthMismatch, QStringLiteral("%1: %2 unexpected trailing bytes")
-                                                         .arg(QLatin1String(typeName(type))).arg(r.remaining()));
+        return failWith(
+            DecodeError::LengthMismatch,
+            QStringLiteral("%1: %2 unexpected trailing bytes").arg(QLatin1String(typeName(type))).arg(r.remaining()));
     result.message = std::move(message);
     return result;
 }

@@ -35,14 +35,17 @@ QByteArray microseconds(qint64 ns)
 {
     const char *sign = ns < 0 ? "-" : "";
     const qint64 magnitude = ns < 0 ? -ns : ns;
-    return sign + QByteArray::number(magnitude / 1000) + '.'
-        + QByteArray::number(magnitude % 1000).rightJustified(3, '0');
+    return sign + QByteArray::number(magnitude / 1000) + '.' +
+           QByteArray::number(magnitude % 1000).rightJustified(3, '0');
 }
 
 QJsonObject metadata(const QString &name, int pid, int tid, const QJsonObject &args)
 {
-    return QJsonObject{{QStringLiteral("name"), name}, {QStringLiteral("ph"), QStringLiteral("M")},
-                       {QStringLiteral("pid"), pid}, {QStringLiteral("tid"), tid}, {QStringLiteral("args"), args}};
+    return QJsonObject{{QStringLiteral("name"), name},
+                       {QStringLiteral("ph"), QStringLiteral("M")},
+                       {QStringLiteral("pid"), pid},
+                       {QStringLiteral("tid"), tid},
+                       {QStringLiteral("args"), args}};
 }
 
 struct Event {
@@ -98,7 +101,8 @@ QByteArray ChromeTraceWriter::render(const RunRecord &record)
 
     for (Host host : {Host::Client, Host::Network, Host::Agent}) {
         const int pid = pidOf(host);
-        append(compact(metadata(QStringLiteral("process_name"), pid, 0, {{QStringLiteral("name"), NumberFormat::hostLabel(host)}})));
+        append(compact(metadata(QStringLiteral("process_name"), pid, 0,
+                                {{QStringLiteral("name"), NumberFormat::hostLabel(host)}})));
         append(compact(metadata(QStringLiteral("process_sort_index"), pid, 0, {{QStringLiteral("sort_index"), pid}})));
     }
     for (int s = 0; s < protocol::kStageCount; ++s) {
@@ -106,10 +110,12 @@ QByteArray ChromeTraceWriter::render(const RunRecord &record)
         const int pid = pidOf(protocol::stageInfo(stage).host);
         for (int lane = 0; lane < lanes[size_t(s)]; ++lane) {
             const int tid = (s + 1) * kLaneStride + lane;
-            const QString name = lane == 0 ? NumberFormat::stageLabel(stage)
-                                           : QStringLiteral("%1 (%2)").arg(NumberFormat::stageLabel(stage)).arg(lane + 1);
+            const QString name = lane == 0
+                                     ? NumberFormat::stageLabel(stage)
+                                     : QStringLiteral("%1 (%2)").arg(NumberFormat::stageLabel(stage)).arg(lane + 1);
             append(compact(metadata(QStringLiteral("thread_name"), pid, tid, {{QStringLiteral("name"), name}})));
-            append(compact(metadata(QStringLiteral("thread_sort_index"), pid, tid, {{QStringLiteral("sort_index"), tid}})));
+            append(compact(
+                metadata(QStringLiteral("thread_sort_index"), pid, tid, {{QStringLiteral("sort_index"), tid}})));
         }
     }
 
@@ -123,8 +129,8 @@ QByteArray ChromeTraceWriter::render(const RunRecord &record)
     std::array<QByteArray, protocol::kStageCount> prefixes; // {"name":"decode","cat":"client","ph":"X",
     for (int s = 0; s < protocol::kStageCount; ++s) {
         const protocol::StageInfo &info = protocol::stageInfo(Stage(s));
-        prefixes[size_t(s)] = "{\"name\":\"" + NumberFormat::stageLabel(info.stage).toUtf8() + "\",\"cat\":\""
-            + NumberFormat::hostKey(info.host).toUtf8() + "\",\"ph\":\"X\",\"ts\":";
+        prefixes[size_t(s)] = "{\"name\":\"" + NumberFormat::stageLabel(info.stage).toUtf8() + "\",\"cat\":\"" +
+                              NumberFormat::hostKey(info.host).toUtf8() + "\",\"ph\":\"X\",\"ts\":";
     }
     for (const Event *event : ordered) {
         const protocol::StageInfo &info = protocol::stageInfo(event->span.stage);
@@ -142,15 +148,16 @@ QByteArray ChromeTraceWriter::render(const RunRecord &record)
     for (const StepPoint &step : record.steps) {
         if (!std::isfinite(step.loss))
             continue;
-        append("{\"name\":\"training\",\"ph\":\"C\",\"ts\":" + microseconds(step.clientNs - origin) + ",\"pid\":"
-               + QByteArray::number(kAgentPid) + ",\"args\":{\"loss\":" + QByteArray::number(double(step.loss), 'g', 7)
-               + "}}");
+        append("{\"name\":\"training\",\"ph\":\"C\",\"ts\":" + microseconds(step.clientNs - origin) +
+               ",\"pid\":" + QByteArray::number(kAgentPid) +
+               ",\"args\":{\"loss\":" + QByteArray::number(double(step.loss), 'g', 7) + "}}");
     }
 
     const QJsonObject otherData{
         {QStringLiteral("title"), record.title},
         {QStringLiteral("startedAt"), record.startedAt.toString(Qt::ISODateWithMs)},
-        {QStringLiteral("clock"), QStringLiteral("desktop monotonic clock; agent spans shifted by the estimated offset")},
+        {QStringLiteral("clock"),
+         QStringLiteral("desktop monotonic clock; agent spans shifted by the estimated offset")},
         {QStringLiteral("clockOffsetNs"), QString::number(record.clockOffsetNs)},
         {QStringLiteral("clockUncertaintyNs"), QString::number(record.clockUncertaintyNs)},
     };

@@ -13,8 +13,7 @@ struct RunRecord;
 // the client's clock. Trace viewers need the slices of one thread properly nested, so where
 // spans of one stage overlap (concurrent batches) the extra ones go to lanes "decode (2)", ….
 // Loss and throughput per step become counter ("C") tracks of the agent.
-class ChromeTraceWriter
-{
+class ChromeTraceWriter {
 public:
     static constexpr int kClientPid = 1;
     static constexpr int kNetworkPid = 2;

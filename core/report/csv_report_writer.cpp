@@ -34,14 +34,14 @@ QByteArray CsvReportWriter::render(const RunRecord &record)
         std::stable_sort(spans.begin(), spans.end(), [](const protocol::Span &a, const protocol::Span &b) {
             return a.stage != b.stage ? a.stage < b.stage : a.startNs < b.startNs;
         });
-        const QByteArray prefix = QByteArray::number(batch->seq) + ',' + QByteArray::number(batch->epoch) + ','
-            + protocol::splitName(batch->split) + ',';
+        const QByteArray prefix = QByteArray::number(batch->seq) + ',' + QByteArray::number(batch->epoch) + ',' +
+                                  protocol::splitName(batch->split) + ',';
         for (const protocol::Span &span : spans) {
             csv += prefix;
             csv += NumberFormat::stageKey(span.stage).toLatin1() + ',';
             csv += NumberFormat::hostKey(protocol::stageInfo(span.stage).host).toLatin1() + ',';
-            csv += milliseconds(span.startNs - origin) + ',' + milliseconds(span.endNs - origin) + ','
-                + milliseconds(span.endNs - span.startNs) + '\n';
+            csv += milliseconds(span.startNs - origin) + ',' + milliseconds(span.endNs - origin) + ',' +
+                   milliseconds(span.endNs - span.startNs) + '\n';
         }
     }
     return csv;

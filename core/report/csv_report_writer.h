@@ -8,8 +8,7 @@ namespace tandem {
 
 struct RunRecord;
 
-class CsvReportWriter
-{
+class CsvReportWriter {
 public:
     // Header: seq,epoch,split,stage,host,start_ms,end_ms,duration_ms. Rows ordered by sequence
     // number, then pipeline stage, then start; times relative to RunRecord::originNs().

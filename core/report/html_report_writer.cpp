@@ -78,15 +78,18 @@ QString renderTable(const ReportTable &table)
     }
     html += QStringLiteral("</tr></thead>\n<tbody>\n");
     for (size_t r = 0; r < table.rows.size(); ++r) {
-        const bool emphasis = std::find(table.emphasisedRows.begin(), table.emphasisedRows.end(), int(r))
-            != table.emphasisedRows.end();
+        const bool emphasis =
+            std::find(table.emphasisedRows.begin(), table.emphasisedRows.end(), int(r)) != table.emphasisedRows.end();
         html += emphasis ? QStringLiteral("<tr class=\"emphasis\">") : QStringLiteral("<tr>");
         const QStringList &row = table.rows[r];
         for (int c = 0; c < row.size(); ++c) {
             QString cell = escape(row[c]);
             if (c == 0 && r < table.rowSwatches.size() && !table.rowSwatches[r].isEmpty())
-                cell = QStringLiteral("<span class=\"swatch\" style=\"background:%1\"></span>").arg(table.rowSwatches[r]) + cell;
-            html += QStringLiteral("<td%1>%2</td>").arg(isNumeric(table, c) ? QStringLiteral(" class=\"num\"") : QString(), cell);
+                cell =
+                    QStringLiteral("<span class=\"swatch\" style=\"background:%1\"></span>").arg(table.rowSwatches[r]) +
+                    cell;
+            html += QStringLiteral("<td%1>%2</td>")
+                        .arg(isNumeric(table, c) ? QStringLiteral(" class=\"num\"") : QString(), cell);
         }
         html += QStringLiteral("</tr>\n");
     }
@@ -167,8 +170,8 @@ QByteArray HtmlReportWriter::render(const ReportDocument &document)
         html += QStringLiteral("<div class=\"figures\">\n");
         for (const ReportFigure &figure : document.figures) {
             const QString unit = figure.unit.isEmpty()
-                ? QString()
-                : QStringLiteral(" <span class=\"unit\">%1</span>").arg(escape(figure.unit));
+                                     ? QString()
+                                     : QStringLiteral(" <span class=\"unit\">%1</span>").arg(escape(figure.unit));
             html += QStringLiteral("<div class=\"figure\"><div class=\"label\">%1</div><div class=\"value\">%2%3</div>"
                                    "<div class=\"note\">%4</div></div>\n")
                         .arg(escape(figure.label), escape(figure.value), unit, escape(figure.note));

@@ -8,8 +8,7 @@
 
 namespace tandem {
 
-class HtmlReportWriter
-{
+class HtmlReportWriter {
 public:
     [[nodiscard]] static QByteArray render(const ReportDocument &document);
     // Returns the error message, empty on success.

@@ -43,8 +43,8 @@ QJsonObject JsonReportWriter::summaryObject(const TimingSummary &summary)
         {QStringLiteral("overlapEfficiency"), summary.overlapEfficiency},
         {QStringLiteral("sequentialOverWall"), summary.sequentialOverWall},
         {QStringLiteral("agentBusyFraction"), summary.agentBusyFraction},
-        {QStringLiteral("bottleneck"), summary.hasBottleneck ? QJsonValue(NumberFormat::stageKey(summary.bottleneck))
-                                                             : QJsonValue(QJsonValue::Null)},
+        {QStringLiteral("bottleneck"),
+         summary.hasBottleneck ? QJsonValue(NumberFormat::stageKey(summary.bottleneck)) : QJsonValue(QJsonValue::Null)},
         {QStringLiteral("bottleneckResource"), summary.bottleneckResource},
         {QStringLiteral("bottleneckUtilisation"), summary.bottleneckUtilisation},
         {QStringLiteral("verdict"), summary.verdict},

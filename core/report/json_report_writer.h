@@ -10,8 +10,7 @@ namespace tandem {
 struct RunRecord;
 struct TimingSummary;
 
-class JsonReportWriter
-{
+class JsonReportWriter {
 public:
     static constexpr int kFormatVersion = 1;
 

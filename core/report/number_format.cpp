@@ -75,8 +75,7 @@ QString NumberFormat::bytes(double value)
         scaled /= kKiB;
         ++unit;
     }
-    return fixed(scaled, scaled < 10.0 ? 2 : scaled < 100.0 ? 1 : 0) + QLatin1Char(' ')
-        + QLatin1String(units[unit]);
+    return fixed(scaled, scaled < 10.0 ? 2 : scaled < 100.0 ? 1 : 0) + QLatin1Char(' ') + QLatin1String(units[unit]);
 }
 
 QString NumberFormat::percent(double fraction)

@@ -7,8 +7,7 @@
 
 namespace tandem {
 
-class NumberFormat
-{
+class NumberFormat {
 public:
     // 0.123 ms, 1.23 ms, 12.3 ms, 1,234 ms: three significant digits, no unit when withUnit is false.
     [[nodiscard]] static QString ms(double value, bool withUnit = true);
@@ -17,9 +16,9 @@ public:
     [[nodiscard]] static QString integer(qint64 value);
     // A number with `decimals` decimals and thousands grouping.
     [[nodiscard]] static QString fixed(double value, int decimals);
-    [[nodiscard]] static QString bytes(double value); // 812 B, 3.1 KiB, 2.9 MiB, 1.2 GiB
-    [[nodiscard]] static QString percent(double fraction); // 0.712 → 71%
-    [[nodiscard]] static QString factor(double value);     // 2.70×
+    [[nodiscard]] static QString bytes(double value);            // 812 B, 3.1 KiB, 2.9 MiB, 1.2 GiB
+    [[nodiscard]] static QString percent(double fraction);       // 0.712 → 71%
+    [[nodiscard]] static QString factor(double value);           // 2.70×
     [[nodiscard]] static QString signedPercent(double fraction); // +12.3%, −4.0%
     [[nodiscard]] static QString stageLabel(protocol::Stage stage);
     [[nodiscard]] static QString stageKey(protocol::Stage stage);

@@ -33,14 +33,10 @@ const QColor kEmphasis(0xff, 0xfb, 0xea);
 constexpr int kKeepWithNextProperty = QTextFormat::UserProperty + 100;
 
 // Builds the QTextDocument; all lengths in the PDF writer's device pixels.
-class Typesetter
-{
+class Typesetter {
 public:
     Typesetter(QTextDocument *document, double dpi, double chartScale)
-        : m_document(document)
-        , m_cursor(document)
-        , m_dpi(dpi)
-        , m_chartScale(chartScale)
+        : m_document(document), m_cursor(document), m_dpi(dpi), m_chartScale(chartScale)
     {
     }
 
@@ -272,8 +268,8 @@ private:
         format.setTopMargin(mm(1));
         format.setBottomMargin(mm(1));
         if (columns == 2) {
-            format.setColumnWidthConstraints({QTextLength(QTextLength::PercentageLength, 38),
-                                              QTextLength(QTextLength::PercentageLength, 62)});
+            format.setColumnWidthConstraints(
+                {QTextLength(QTextLength::PercentageLength, 38), QTextLength(QTextLength::PercentageLength, 62)});
         }
         QTextTable *textTable = m_cursor.insertTable(int(table.rows.size()) + 1, columns, format);
         auto numeric = [&table](int column) {
@@ -296,9 +292,10 @@ private:
             QTextBlockFormat alignment;
             alignment.setAlignment(numeric(column) ? Qt::AlignRight : Qt::AlignLeft);
             inside.setBlockFormat(alignment);
-            if (column == 0 && row > 0 && size_t(row - 1) < table.rowSwatches.size()
-                && !table.rowSwatches[size_t(row - 1)].isEmpty()) {
-                inside.insertText(QStringLiteral("\u25A0 "), text(charFormat.fontPointSize(), QColor(table.rowSwatches[size_t(row - 1)])));
+            if (column == 0 && row > 0 && size_t(row - 1) < table.rowSwatches.size() &&
+                !table.rowSwatches[size_t(row - 1)].isEmpty()) {
+                inside.insertText(QStringLiteral("\u25A0 "),
+                                  text(charFormat.fontPointSize(), QColor(table.rowSwatches[size_t(row - 1)])));
             }
             inside.insertText(content, charFormat);
         };
@@ -307,15 +304,14 @@ private:
         for (int c = 0; c < columns; ++c)
             fill(0, c, table.header[c], header, QColor(), mm(0.4), kStrongLine);
         for (size_t r = 0; r < table.rows.size(); ++r) {
-            const bool emphasis = std::find(table.emphasisedRows.begin(), table.emphasisedRows.end(), int(r))
-                != table.emphasisedRows.end();
+            const bool emphasis = std::find(table.emphasisedRows.begin(), table.emphasisedRows.end(), int(r)) !=
+                                  table.emphasisedRows.end();
             const QTextCharFormat body = text(8.2, columns == 2 && !emphasis ? kInk : kInk, emphasis);
             for (int c = 0; c < columns && c < table.rows[r].size(); ++c) {
                 QTextCharFormat cellText = body;
                 if (columns == 2 && c == 0)
                     cellText.setForeground(kMuted);
-                fill(int(r) + 1, c, table.rows[r][c], cellText, emphasis ? kEmphasis : QColor(),
-                     mm(0.2), kLine);
+                fill(int(r) + 1, c, table.rows[r][c], cellText, emphasis ? kEmphasis : QColor(), mm(0.2), kLine);
             }
         }
         m_cursor.movePosition(QTextCursor::End);
@@ -359,7 +355,8 @@ QString PdfReportWriter::write(const ReportDocument &document, const QString &pa
 {
     if (!qobject_cast<QGuiApplication *>(QCoreApplication::instance())) {
         return QStringLiteral("cannot write %1: PDF export needs a QGuiApplication (run headless commands with "
-                              "QT_QPA_PLATFORM=offscreen)").arg(path);
+                              "QT_QPA_PLATFORM=offscreen)")
+            .arg(path);
     }
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly))
@@ -371,8 +368,8 @@ QString PdfReportWriter::write(const ReportDocument &document, const QString &pa
     {
         QPdfWriter writer(&file);
         writer.setResolution(options.resolution);
-        writer.setPageLayout(QPageLayout(QPageSize(QPageSize::A4), QPageLayout::Portrait,
-                                         QMarginsF(17, 12, 17, 12), QPageLayout::Millimeter));
+        writer.setPageLayout(QPageLayout(QPageSize(QPageSize::A4), QPageLayout::Portrait, QMarginsF(17, 12, 17, 12),
+                                         QPageLayout::Millimeter));
         writer.setTitle(document.title);
         writer.setCreator(QStringLiteral("Tandem"));
 
@@ -417,13 +414,15 @@ QString PdfReportWriter::write(const ReportDocument &document, const QString &pa
             painter.setPen(kMuted);
             if (page > 0) {
                 const QRectF header(0, 0, body.width(), headerHeight - mm(3));
-                painter.drawText(header, Qt::AlignLeft | Qt::AlignBottom, document.kicker + QStringLiteral(" · ") + document.title);
+                painter.drawText(header, Qt::AlignLeft | Qt::AlignBottom,
+                                 document.kicker + QStringLiteral(" · ") + document.title);
                 painter.setPen(QPen(kLine, std::max(1.0, mm(0.2))));
                 painter.drawLine(QPointF(0, headerHeight - mm(1.5)), QPointF(body.width(), headerHeight - mm(1.5)));
                 painter.setPen(kMuted);
             }
             const QRectF footer(0, body.bottom() + mm(3), body.width(), footerHeight - mm(3));
-            painter.drawText(footer, Qt::AlignRight | Qt::AlignTop, QStringLiteral("Page %1 of %2").arg(page + 1).arg(pages));
+            painter.drawText(footer, Qt::AlignRight | Qt::AlignTop,
+                             QStringLiteral("Page %1 of %2").arg(page + 1).arg(pages));
             painter.drawText(footer, Qt::AlignLeft | Qt::AlignTop, QStringLiteral("Tandem"));
         }
         painter.end();

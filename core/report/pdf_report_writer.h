@@ -10,8 +10,7 @@ namespace tandem {
 // Needs a QGuiApplication (fonts, QSvgRenderer): headless commands create one with the
 // "offscreen" platform (QT_QPA_PLATFORM=offscreen or -platform offscreen). Without one, write()
 // returns an error instead of crashing.
-class PdfReportWriter
-{
+class PdfReportWriter {
 public:
     struct Options {
         // The chartWidth the document's charts were built with (see ReportBuilder::Options): it

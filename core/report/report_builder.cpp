@@ -43,8 +43,8 @@ QString dateTime(const QDateTime &when)
                              .arg(offset < 0 ? QChar(0x2212) : QLatin1Char('+'))
                              .arg(std::abs(offset) / 3600, 2, 10, QLatin1Char('0'))
                              .arg((std::abs(offset) % 3600) / 60, 2, 10, QLatin1Char('0'));
-    return english.toString(when, QStringLiteral("ddd d MMM yyyy, HH:mm")) + QStringLiteral(" (") + zone
-        + QLatin1Char(')');
+    return english.toString(when, QStringLiteral("ddd d MMM yyyy, HH:mm")) + QStringLiteral(" (") + zone +
+           QLatin1Char(')');
 }
 
 QString generator()
@@ -107,12 +107,12 @@ QString jsonScalar(const QJsonValue &value)
             parts << jsonScalar(item);
         }
         if (scalars)
-            return parts.size() > 12 ? parts.mid(0, 12).join(QStringLiteral(", ")) + QStringLiteral(", … (%1 in all)").arg(parts.size())
+            return parts.size() > 12 ? parts.mid(0, 12).join(QStringLiteral(", ")) +
+                                           QStringLiteral(", … (%1 in all)").arg(parts.size())
                                      : parts.join(QStringLiteral(", "));
         return QString::fromUtf8(QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact));
     }
-    case QJsonValue::Object:
-        return QString::fromUtf8(QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact));
+    case QJsonValue::Object: return QString::fromUtf8(QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact));
     case QJsonValue::Undefined: break;
     }
     return {};
@@ -197,30 +197,35 @@ std::vector<ReportFigure> figuresFor(const RunRecord &record, const TimingSummar
     std::vector<ReportFigure> figures;
     const size_t epochs = epochsOf(record).size();
     figures.push_back(figure(QStringLiteral("Throughput"),
-                             NumberFormat::fixed(summary.samplesPerSecond, summary.samplesPerSecond < 100 ? 1 : 0)
-                                 + QStringLiteral(" samples/s"),
-                             QStringLiteral("%1 in %2").arg(plural(summary.samples, QStringLiteral("sample"), QStringLiteral("samples")),
-                                                           NumberFormat::seconds(summary.wallSeconds))));
-    figures.push_back(figure(QStringLiteral("Wall time"), NumberFormat::seconds(summary.wallSeconds),
-                             QStringLiteral("%1, %2").arg(plural(summary.batches, QStringLiteral("batch"), QStringLiteral("batches")),
-                                                         plural(qint64(epochs), QStringLiteral("epoch"), QStringLiteral("epochs")))));
+                             NumberFormat::fixed(summary.samplesPerSecond, summary.samplesPerSecond < 100 ? 1 : 0) +
+                                 QStringLiteral(" samples/s"),
+                             QStringLiteral("%1 in %2")
+                                 .arg(plural(summary.samples, QStringLiteral("sample"), QStringLiteral("samples")),
+                                      NumberFormat::seconds(summary.wallSeconds))));
+    figures.push_back(figure(
+        QStringLiteral("Wall time"), NumberFormat::seconds(summary.wallSeconds),
+        QStringLiteral("%1, %2").arg(plural(summary.batches, QStringLiteral("batch"), QStringLiteral("batches")),
+                                     plural(qint64(epochs), QStringLiteral("epoch"), QStringLiteral("epochs")))));
     figures.push_back(figure(QStringLiteral("One stage at a time"), NumberFormat::seconds(summary.sequentialSeconds),
                              QStringLiteral("%1 the wall time: the stages' busy times added up")
                                  .arg(NumberFormat::factor(summary.sequentialOverWall))));
     figures.push_back(figure(QStringLiteral("Overlap efficiency"), NumberFormat::fixed(summary.overlapEfficiency, 2),
                              QStringLiteral("wall ÷ slowest stage's busy time; 1.00 is perfect")));
     const StageStats *bottleneck = summary.hasBottleneck ? summary.stats(summary.bottleneck) : nullptr;
-    figures.push_back(ReportFigure{QStringLiteral("Bottleneck"),
-                                   bottleneck ? NumberFormat::stageLabel(bottleneck->stage) : QStringLiteral("–"), QString(),
-                                   bottleneck ? QStringLiteral("busy %1 of the wall time; %2 %3 used")
-                                                    .arg(NumberFormat::percent(bottleneck->busyFraction), summary.bottleneckResource,
-                                                         NumberFormat::percent(summary.bottleneckUtilisation))
-                                              : QStringLiteral("no stage timings")});
+    figures.push_back(
+        ReportFigure{QStringLiteral("Bottleneck"),
+                     bottleneck ? NumberFormat::stageLabel(bottleneck->stage) : QStringLiteral("–"), QString(),
+                     bottleneck ? QStringLiteral("busy %1 of the wall time; %2 %3 used")
+                                      .arg(NumberFormat::percent(bottleneck->busyFraction), summary.bottleneckResource,
+                                           NumberFormat::percent(summary.bottleneckUtilisation))
+                                : QStringLiteral("no stage timings")});
     figures.push_back(figure(QStringLiteral("Agent busy"), NumberFormat::percent(summary.agentBusyFraction),
                              QStringLiteral("of the wall time, in any agent stage but queue wait")));
-    figures.push_back(figure(QStringLiteral("On the wire"), NumberFormat::bytes(summary.wireBytesPerSample) + QStringLiteral(" / sample"),
+    figures.push_back(figure(QStringLiteral("On the wire"),
+                             NumberFormat::bytes(summary.wireBytesPerSample) + QStringLiteral(" / sample"),
                              NumberFormat::bytes(double(summary.wireBytes)) + QStringLiteral(" in all")));
-    figures.push_back(ReportFigure{QStringLiteral("Clock uncertainty"), QStringLiteral("± ") + NumberFormat::ms(summary.uncertaintyMs, false),
+    figures.push_back(ReportFigure{QStringLiteral("Clock uncertainty"),
+                                   QStringLiteral("± ") + NumberFormat::ms(summary.uncertaintyMs, false),
                                    QStringLiteral("ms"), QStringLiteral("on every figure that crosses the hosts")});
     return figures;
 }
@@ -230,18 +235,20 @@ QString overlapParagraph(const TimingSummary &summary)
     if (!summary.hasBottleneck || summary.wallSeconds <= 0.0)
         return QStringLiteral("No stage timings were recorded, so there is nothing to say about overlap.");
     const StageStats *slowest = summary.stats(summary.bottleneck);
-    QString text = summary.sequentialOverWall >= 1.1
-        ? QStringLiteral("The run took %1. Run one stage at a time, the same work would take %2: %3 as long. ")
-              .arg(NumberFormat::seconds(summary.wallSeconds), NumberFormat::seconds(summary.sequentialSeconds),
-                   NumberFormat::factor(summary.sequentialOverWall))
-        : QStringLiteral("The run took %1, and its stages' busy times add up to %2, about the same: nearly all the "
-                         "work was in stages that cannot overlap each other, so there was little for the pipeline to "
-                         "hide. ")
-              .arg(NumberFormat::seconds(summary.wallSeconds), NumberFormat::seconds(summary.sequentialSeconds));
-    const QString slowestLine = QStringLiteral("The slowest single stage, %1, was busy for %2, %3 of the wall time")
-                                    .arg(NumberFormat::stageLabel(summary.bottleneck),
-                                         NumberFormat::seconds(summary.slowestStageBusySeconds),
-                                         NumberFormat::percent(slowest ? slowest->busyFraction : 0.0));
+    QString text =
+        summary.sequentialOverWall >= 1.1
+            ? QStringLiteral("The run took %1. Run one stage at a time, the same work would take %2: %3 as long. ")
+                  .arg(NumberFormat::seconds(summary.wallSeconds), NumberFormat::seconds(summary.sequentialSeconds),
+                       NumberFormat::factor(summary.sequentialOverWall))
+            : QStringLiteral(
+                  "The run took %1, and its stages' busy times add up to %2, about the same: nearly all the "
+                  "work was in stages that cannot overlap each other, so there was little for the pipeline to "
+                  "hide. ")
+                  .arg(NumberFormat::seconds(summary.wallSeconds), NumberFormat::seconds(summary.sequentialSeconds));
+    const QString slowestLine =
+        QStringLiteral("The slowest single stage, %1, was busy for %2, %3 of the wall time")
+            .arg(NumberFormat::stageLabel(summary.bottleneck), NumberFormat::seconds(summary.slowestStageBusySeconds),
+                 NumberFormat::percent(slowest ? slowest->busyFraction : 0.0));
     if (summary.agentBusyFraction >= 0.9) {
         text += QStringLiteral("The agent's stages run one after another on one device, and together they kept it busy "
                                "%1 of the wall time: the agent set the pace, and the desktop's preprocessing and the "
@@ -250,16 +257,19 @@ QString overlapParagraph(const TimingSummary &summary)
                     .arg(NumberFormat::percent(summary.agentBusyFraction), slowestLine,
                          NumberFormat::fixed(summary.overlapEfficiency, 2));
     } else if (summary.overlapEfficiency <= 1.25) {
-        text += QStringLiteral("%1, so the other stages almost entirely hid behind it: the run took only %2 longer than "
-                               "that stage alone (overlap efficiency %3).")
-                    .arg(slowestLine, NumberFormat::percent(summary.overlapEfficiency - 1.0),
-                         NumberFormat::fixed(summary.overlapEfficiency, 2));
+        text +=
+            QStringLiteral("%1, so the other stages almost entirely hid behind it: the run took only %2 longer than "
+                           "that stage alone (overlap efficiency %3).")
+                .arg(slowestLine, NumberFormat::percent(summary.overlapEfficiency - 1.0),
+                     NumberFormat::fixed(summary.overlapEfficiency, 2));
     } else {
-        text += QStringLiteral("%1, and the run took %2 as long as that stage alone (overlap efficiency %3): part of the "
-                               "other stages' time still adds up instead of overlapping, or the stages wait on each "
-                               "other; the agent worked %4 of the time.")
-                    .arg(slowestLine, NumberFormat::factor(summary.overlapEfficiency),
-                         NumberFormat::fixed(summary.overlapEfficiency, 2), NumberFormat::percent(summary.agentBusyFraction));
+        text +=
+            QStringLiteral("%1, and the run took %2 as long as that stage alone (overlap efficiency %3): part of the "
+                           "other stages' time still adds up instead of overlapping, or the stages wait on each "
+                           "other; the agent worked %4 of the time.")
+                .arg(slowestLine, NumberFormat::factor(summary.overlapEfficiency),
+                     NumberFormat::fixed(summary.overlapEfficiency, 2),
+                     NumberFormat::percent(summary.agentBusyFraction));
     }
     return text;
 }
@@ -268,16 +278,18 @@ ReportTable stageTable(const TimingSummary &summary)
 {
     ReportTable table;
     table.title = QStringLiteral("Per-stage latency (milliseconds per batch) and busy time");
-    table.header = {QStringLiteral("Stage"), QStringLiteral("Host"), QStringLiteral("Spans"), QStringLiteral("Mean"),
-                    QStringLiteral("p50"), QStringLiteral("p95"), QStringLiteral("p99"), QStringLiteral("Busy"),
-                    QStringLiteral("Busy %")};
+    table.header = {QStringLiteral("Stage"), QStringLiteral("Host"), QStringLiteral("Spans"),
+                    QStringLiteral("Mean"),  QStringLiteral("p50"),  QStringLiteral("p95"),
+                    QStringLiteral("p99"),   QStringLiteral("Busy"), QStringLiteral("Busy %")};
     table.numeric = {false, false, true, true, true, true, true, true, true};
     bool anyCrossHost = false;
     for (const StageStats &stats : summary.stages) {
         const Host host = protocol::stageInfo(stats.stage).host;
         anyCrossHost = anyCrossHost || crossesHosts(stats.stage);
         table.rows.push_back({stageName(stats.stage),
-                              host == Host::Client ? QStringLiteral("desktop") : host == Host::Agent ? QStringLiteral("agent") : QStringLiteral("network"),
+                              host == Host::Client  ? QStringLiteral("desktop")
+                              : host == Host::Agent ? QStringLiteral("agent")
+                                                    : QStringLiteral("network"),
                               NumberFormat::integer(stats.count), NumberFormat::ms(stats.meanMs, false),
                               NumberFormat::ms(stats.p50Ms, false), NumberFormat::ms(stats.p95Ms, false),
                               NumberFormat::ms(stats.p99Ms, false), NumberFormat::seconds(stats.busyMs / 1000.0),
@@ -322,8 +334,7 @@ ReportTable epochTable(const RunRecord &record)
 
 QString footerFor(const QStringList &companionFiles)
 {
-    QString footer = QStringLiteral("Generated by %1 on %2.")
-                         .arg(generator(), dateTime(QDateTime::currentDateTime()));
+    QString footer = QStringLiteral("Generated by %1 on %2.").arg(generator(), dateTime(QDateTime::currentDateTime()));
     if (!companionFiles.isEmpty())
         footer += QStringLiteral(" Exported with it: %1.").arg(companionFiles.join(QStringLiteral(", ")));
     if (std::any_of(companionFiles.begin(), companionFiles.end(),
@@ -357,10 +368,11 @@ ReportDocument ReportBuilder::build(const RunRecord &record, const TimingSummary
     document.kicker = QStringLiteral("Tandem timing report");
     document.title = record.title.isEmpty() ? QStringLiteral("Untitled run") : record.title;
     const size_t epochs = epochsOf(record).size();
-    document.subtitle = QStringLiteral("Started %1 · %2 · %3 · %4")
-                            .arg(dateTime(record.startedAt), plural(qint64(epochs), QStringLiteral("epoch"), QStringLiteral("epochs")),
-                                 plural(summary.batches, QStringLiteral("batch"), QStringLiteral("batches")),
-                                 plural(summary.samples, QStringLiteral("sample"), QStringLiteral("samples")));
+    document.subtitle =
+        QStringLiteral("Started %1 · %2 · %3 · %4")
+            .arg(dateTime(record.startedAt), plural(qint64(epochs), QStringLiteral("epoch"), QStringLiteral("epochs")),
+                 plural(summary.batches, QStringLiteral("batch"), QStringLiteral("batches")),
+                 plural(summary.samples, QStringLiteral("sample"), QStringLiteral("samples")));
     document.verdict = capitalised(summary.verdict) + QLatin1Char('.');
     document.verdictTone = toneOf(summary);
     document.figures = figuresFor(record, summary);
@@ -382,7 +394,9 @@ ReportDocument ReportBuilder::build(const RunRecord &record, const TimingSummary
             QStringLiteral("Batches %1 to %2 at work. Each row is a stage, grouped by host; each colour is one batch. "
                            "Bars of different batches at the same moment are stages running at once: that is the "
                            "overlap. Agent spans are drawn on the desktop's clock (± %3).")
-                .arg(window.firstSeq).arg(window.lastSeq).arg(NumberFormat::ms(summary.uncertaintyMs))});
+                .arg(window.firstSeq)
+                .arg(window.lastSeq)
+                .arg(NumberFormat::ms(summary.uncertaintyMs))});
     }
     document.sections.push_back(std::move(time));
 
@@ -404,8 +418,8 @@ ReportDocument ReportBuilder::build(const RunRecord &record, const TimingSummary
     if (record.steps.empty() && record.epochs.empty()) {
         training.blocks.emplace_back(QStringLiteral("No training metrics were recorded in this run."));
     } else {
-        QString line = QStringLiteral("%1 optimiser steps were recorded.")
-                           .arg(NumberFormat::integer(qint64(record.steps.size())));
+        QString line =
+            QStringLiteral("%1 optimiser steps were recorded.").arg(NumberFormat::integer(qint64(record.steps.size())));
         if (const auto train = lastEpoch(record, Split::Train)) {
             line += QStringLiteral(" The last training epoch ended at a mean loss of %1 and %2 accuracy")
                         .arg(NumberFormat::fixed(train->meanLoss, 4), NumberFormat::percent(train->accuracy));
@@ -426,26 +440,31 @@ ReportDocument ReportBuilder::build(const RunRecord &record, const TimingSummary
     ReportSection settings;
     settings.title = QStringLiteral("Run settings");
     settings.blocks.emplace_back(keyValueTable(
-        QStringLiteral("Recording"),
-        {{QStringLiteral("started"), dateTime(record.startedAt)},
-         {QStringLiteral("wall time"), NumberFormat::seconds(summary.wallSeconds)},
-         {QStringLiteral("agent clock − desktop clock"), clockLine(record)},
-         {QStringLiteral("batches / steps / epoch records"),
-          QStringLiteral("%1 / %2 / %3").arg(NumberFormat::integer(qint64(record.batches.size())),
-                                            NumberFormat::integer(qint64(record.steps.size())),
-                                            NumberFormat::integer(qint64(record.epochs.size())))}}));
+        QStringLiteral("Recording"), {{QStringLiteral("started"), dateTime(record.startedAt)},
+                                      {QStringLiteral("wall time"), NumberFormat::seconds(summary.wallSeconds)},
+                                      {QStringLiteral("agent clock − desktop clock"), clockLine(record)},
+                                      {QStringLiteral("batches / steps / epoch records"),
+                                       QStringLiteral("%1 / %2 / %3")
+                                           .arg(NumberFormat::integer(qint64(record.batches.size())),
+                                                NumberFormat::integer(qint64(record.steps.size())),
+                                                NumberFormat::integer(qint64(record.epochs.size())))}}));
     for (const auto &[group, rows] : settingsGroups(record.settings))
         settings.blocks.emplace_back(keyValueTable(capitalised(group), rows));
     document.sections.push_back(std::move(settings));
 
     ReportSection method;
     method.title = QStringLiteral("How these figures were measured");
-    method.blocks.emplace_back(QStringLiteral(
-        "Each process stamps its spans with its own monotonic clock. The desktop estimates the agent's clock offset "
-        "with the four-timestamp exchange of RFC 5905 over the connection's ping and pong, keeping the exchange with "
-        "the shortest round trip in a sliding window, and moves every agent span onto its own clock with it. The true "
-        "offset lies within half that round trip, here ± %1; every figure that crosses the two hosts (network, "
-        "metrics return) carries that uncertainty.").arg(NumberFormat::ms(summary.uncertaintyMs)));
+    method.blocks.emplace_back(
+        QStringLiteral(
+            "Each process stamps its spans with its own monotonic clock. The desktop estimates the agent's clock "
+            "offset "
+            "with the four-timestamp exchange of RFC 5905 over the connection's ping and pong, keeping the exchange "
+            "with "
+            "the shortest round trip in a sliding window, and moves every agent span onto its own clock with it. The "
+            "true "
+            "offset lies within half that round trip, here ± %1; every figure that crosses the two hosts (network, "
+            "metrics return) carries that uncertainty.")
+            .arg(NumberFormat::ms(summary.uncertaintyMs)));
     method.blocks.emplace_back(QStringLiteral(
         "A stage's busy time is the time during which at least one batch was in it: the union of its spans, not "
         "their sum, because concurrent batches overlap. Busy % is busy time over wall time. Overlap efficiency is the "
@@ -476,8 +495,9 @@ ReportDocument ReportBuilder::buildComparison(const RunRecord &a, const TimingSu
 
     ReportDocument document;
     document.kicker = QStringLiteral("Tandem run comparison");
-    document.title = QStringLiteral("%1 vs %2").arg(a.title.isEmpty() ? QStringLiteral("A") : a.title,
-                                                    b.title.isEmpty() ? QStringLiteral("B") : b.title);
+    document.title =
+        QStringLiteral("%1 vs %2")
+            .arg(a.title.isEmpty() ? QStringLiteral("A") : a.title, b.title.isEmpty() ? QStringLiteral("B") : b.title);
     document.subtitle = QStringLiteral("A started %1 · B started %2").arg(dateTime(a.startedAt), dateTime(b.startedAt));
     if (summaryA.samplesPerSecond > 0.0 && summaryB.samplesPerSecond > 0.0) {
         const double ratio = summaryB.samplesPerSecond / summaryA.samplesPerSecond;
@@ -499,30 +519,38 @@ ReportDocument ReportBuilder::buildComparison(const RunRecord &a, const TimingSu
         table.rows.push_back({name, valueA, valueB, delta});
     };
     add(QStringLiteral("throughput (samples/s)"), NumberFormat::fixed(summaryA.samplesPerSecond, 1),
-        NumberFormat::fixed(summaryB.samplesPerSecond, 1), change(summaryA.samplesPerSecond, summaryB.samplesPerSecond));
+        NumberFormat::fixed(summaryB.samplesPerSecond, 1),
+        change(summaryA.samplesPerSecond, summaryB.samplesPerSecond));
     table.emphasisedRows.push_back(0);
-    add(QStringLiteral("wall time"), NumberFormat::seconds(summaryA.wallSeconds), NumberFormat::seconds(summaryB.wallSeconds),
-        change(summaryA.wallSeconds, summaryB.wallSeconds));
+    add(QStringLiteral("wall time"), NumberFormat::seconds(summaryA.wallSeconds),
+        NumberFormat::seconds(summaryB.wallSeconds), change(summaryA.wallSeconds, summaryB.wallSeconds));
     add(QStringLiteral("one stage at a time"), NumberFormat::seconds(summaryA.sequentialSeconds),
-        NumberFormat::seconds(summaryB.sequentialSeconds), change(summaryA.sequentialSeconds, summaryB.sequentialSeconds));
+        NumberFormat::seconds(summaryB.sequentialSeconds),
+        change(summaryA.sequentialSeconds, summaryB.sequentialSeconds));
     add(QStringLiteral("one stage at a time ÷ wall"), NumberFormat::factor(summaryA.sequentialOverWall),
-        NumberFormat::factor(summaryB.sequentialOverWall), change(summaryA.sequentialOverWall, summaryB.sequentialOverWall));
+        NumberFormat::factor(summaryB.sequentialOverWall),
+        change(summaryA.sequentialOverWall, summaryB.sequentialOverWall));
     add(QStringLiteral("overlap efficiency (1.00 is perfect)"), NumberFormat::fixed(summaryA.overlapEfficiency, 2),
-        NumberFormat::fixed(summaryB.overlapEfficiency, 2), change(summaryA.overlapEfficiency, summaryB.overlapEfficiency));
+        NumberFormat::fixed(summaryB.overlapEfficiency, 2),
+        change(summaryA.overlapEfficiency, summaryB.overlapEfficiency));
     add(QStringLiteral("bottleneck"),
         summaryA.hasBottleneck ? NumberFormat::stageLabel(summaryA.bottleneck) : QStringLiteral("–"),
         summaryB.hasBottleneck ? NumberFormat::stageLabel(summaryB.bottleneck) : QStringLiteral("–"), QString());
     add(QStringLiteral("agent busy"), NumberFormat::percent(summaryA.agentBusyFraction),
-        NumberFormat::percent(summaryB.agentBusyFraction), change(summaryA.agentBusyFraction, summaryB.agentBusyFraction));
+        NumberFormat::percent(summaryB.agentBusyFraction),
+        change(summaryA.agentBusyFraction, summaryB.agentBusyFraction));
     add(QStringLiteral("bytes on the wire per sample"), NumberFormat::bytes(summaryA.wireBytesPerSample),
-        NumberFormat::bytes(summaryB.wireBytesPerSample), change(summaryA.wireBytesPerSample, summaryB.wireBytesPerSample));
+        NumberFormat::bytes(summaryB.wireBytesPerSample),
+        change(summaryA.wireBytesPerSample, summaryB.wireBytesPerSample));
     add(QStringLiteral("batches / samples"),
         NumberFormat::integer(summaryA.batches) + QStringLiteral(" / ") + NumberFormat::integer(summaryA.samples),
-        NumberFormat::integer(summaryB.batches) + QStringLiteral(" / ") + NumberFormat::integer(summaryB.samples), QString());
+        NumberFormat::integer(summaryB.batches) + QStringLiteral(" / ") + NumberFormat::integer(summaryB.samples),
+        QString());
     const auto valA = lastEpoch(a, Split::Val);
     const auto valB = lastEpoch(b, Split::Val);
     if (valA || valB) {
-        add(QStringLiteral("last validation accuracy"), valA ? NumberFormat::percent(valA->accuracy) : QStringLiteral("–"),
+        add(QStringLiteral("last validation accuracy"),
+            valA ? NumberFormat::percent(valA->accuracy) : QStringLiteral("–"),
             valB ? NumberFormat::percent(valB->accuracy) : QStringLiteral("–"),
             valA && valB ? change(valA->accuracy, valB->accuracy) : QString());
     }
@@ -537,13 +565,15 @@ ReportDocument ReportBuilder::buildComparison(const RunRecord &a, const TimingSu
 
     ReportSection stages;
     stages.title = QStringLiteral("Stages");
-    stages.blocks.emplace_back(ReportChart{QStringLiteral("Median latency per stage"),
-                                           ReportCharts::stageComparison(summaryA, summaryB, labelA, labelB, width),
-                                           QStringLiteral("Milliseconds one batch spends in each stage, median of each run.")});
+    stages.blocks.emplace_back(
+        ReportChart{QStringLiteral("Median latency per stage"),
+                    ReportCharts::stageComparison(summaryA, summaryB, labelA, labelB, width),
+                    QStringLiteral("Milliseconds one batch spends in each stage, median of each run.")});
     ReportTable stageRows;
     stageRows.title = QStringLiteral("Per-stage latency and busy time");
-    stageRows.header = {QStringLiteral("Stage"), QStringLiteral("p50 A"), QStringLiteral("p50 B"), QStringLiteral("Change"),
-                        QStringLiteral("p95 A"), QStringLiteral("p95 B"), QStringLiteral("Busy % A"), QStringLiteral("Busy % B")};
+    stageRows.header = {QStringLiteral("Stage"),    QStringLiteral("p50 A"),   QStringLiteral("p50 B"),
+                        QStringLiteral("Change"),   QStringLiteral("p95 A"),   QStringLiteral("p95 B"),
+                        QStringLiteral("Busy % A"), QStringLiteral("Busy % B")};
     stageRows.numeric = {false, true, true, true, true, true, true, true};
     for (int i = 0; i < protocol::kStageCount; ++i) {
         const StageStats *sa = summaryA.stats(Stage(i));
@@ -551,15 +581,15 @@ ReportDocument ReportBuilder::buildComparison(const RunRecord &a, const TimingSu
         if (!sa && !sb)
             continue;
         const QString none = QStringLiteral("–");
-        stageRows.rows.push_back({stageName(Stage(i)), sa ? NumberFormat::ms(sa->p50Ms, false) : none,
-                                  sb ? NumberFormat::ms(sb->p50Ms, false) : none,
-                                  sa && sb ? change(sa->p50Ms, sb->p50Ms) : none,
-                                  sa ? NumberFormat::ms(sa->p95Ms, false) : none, sb ? NumberFormat::ms(sb->p95Ms, false) : none,
-                                  sa ? NumberFormat::percent(sa->busyFraction) : none,
-                                  sb ? NumberFormat::percent(sb->busyFraction) : none});
+        stageRows.rows.push_back(
+            {stageName(Stage(i)), sa ? NumberFormat::ms(sa->p50Ms, false) : none,
+             sb ? NumberFormat::ms(sb->p50Ms, false) : none, sa && sb ? change(sa->p50Ms, sb->p50Ms) : none,
+             sa ? NumberFormat::ms(sa->p95Ms, false) : none, sb ? NumberFormat::ms(sb->p95Ms, false) : none,
+             sa ? NumberFormat::percent(sa->busyFraction) : none, sb ? NumberFormat::percent(sb->busyFraction) : none});
         stageRows.rowSwatches.push_back(ReportCharts::stageColor(Stage(i)));
     }
-    stageRows.note = QStringLiteral("Milliseconds per batch. %1 Crosses the hosts: carries the clock uncertainty.").arg(kDagger);
+    stageRows.note =
+        QStringLiteral("Milliseconds per batch. %1 Crosses the hosts: carries the clock uncertainty.").arg(kDagger);
     stages.blocks.emplace_back(stageRows);
     document.sections.push_back(std::move(stages));
 
@@ -579,8 +609,9 @@ ReportDocument ReportBuilder::buildComparison(const RunRecord &a, const TimingSu
 
     ReportSection training;
     training.title = QStringLiteral("Training");
-    training.blocks.emplace_back(ReportChart{QStringLiteral("Loss"), ReportCharts::lossComparison(a, b, labelA, labelB, width),
-                                             QStringLiteral("Training loss per optimiser step, both runs on one axis.")});
+    training.blocks.emplace_back(
+        ReportChart{QStringLiteral("Loss"), ReportCharts::lossComparison(a, b, labelA, labelB, width),
+                    QStringLiteral("Training loss per optimiser step, both runs on one axis.")});
     document.sections.push_back(std::move(training));
 
     // Settings side by side; rows that differ are highlighted.
@@ -604,8 +635,8 @@ ReportDocument ReportBuilder::buildComparison(const RunRecord &a, const TimingSu
     settingsTable.numeric = {false, false, false};
     for (const QString &name : order) {
         const auto &[valueA, valueB] = merged[name];
-        settingsTable.rows.push_back({name, valueA.isEmpty() ? QStringLiteral("–") : valueA,
-                                      valueB.isEmpty() ? QStringLiteral("–") : valueB});
+        settingsTable.rows.push_back(
+            {name, valueA.isEmpty() ? QStringLiteral("–") : valueA, valueB.isEmpty() ? QStringLiteral("–") : valueB});
         if (valueA != valueB)
             settingsTable.emphasisedRows.push_back(int(settingsTable.rows.size()) - 1);
     }

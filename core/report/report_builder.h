@@ -10,8 +10,7 @@ namespace tandem {
 struct RunRecord;
 struct TimingSummary;
 
-class ReportBuilder
-{
+class ReportBuilder {
 public:
     struct Options {
         // Width the charts are drawn at, in SVG units: about the HTML's content width in CSS px.

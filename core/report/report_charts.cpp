@@ -146,7 +146,8 @@ LossSeries lossSeries(const RunRecord &record, int maxPoints)
     std::vector<const StepPoint *> steps;
     for (const StepPoint &step : record.steps)
         steps.push_back(&step);
-    std::stable_sort(steps.begin(), steps.end(), [](const StepPoint *a, const StepPoint *b) { return a->seq < b->seq; });
+    std::stable_sort(steps.begin(), steps.end(),
+                     [](const StepPoint *a, const StepPoint *b) { return a->seq < b->seq; });
     for (const StepPoint *step : steps)
         losses.push_back(double(step->loss));
 
@@ -182,8 +183,7 @@ LossSeries lossSeries(const RunRecord &record, int maxPoints)
 }
 
 // A logarithmic axis over whole decades, for latencies that span 0.01 ms to seconds.
-class LogAxis
-{
+class LogAxis {
 public:
     explicit LogAxis(const std::vector<double> &values)
     {
@@ -349,14 +349,17 @@ QString ReportCharts::timeline(const RunRecord &record, double width, int interv
     }
     const double plotBottom = y;
     const double legendTop = plotBottom + 44.0;
-    const std::vector<LegendItem> items{{QStringLiteral("working: one colour per batch, labelled with its number"), batchColor(0)},
-                                        {QStringLiteral("waiting (credit wait, queue wait)"), batchColor(0), 0.3}};
+    const std::vector<LegendItem> items{
+        {QStringLiteral("working: one colour per batch, labelled with its number"), batchColor(0)},
+        {QStringLiteral("waiting (credit wait, queue wait)"), batchColor(0), 0.3}};
     const double height = legendTop + legend(nullptr, items, kLeft, 0.0, right) + 2.0;
 
     const double durationMs = double(window.endNs - window.startNs) / 1e6;
     SvgCanvas canvas(width, height,
                      QStringLiteral("Timeline of %1 from the middle of the run, batches %2 to %3")
-                         .arg(NumberFormat::ms(durationMs)).arg(window.firstSeq).arg(window.lastSeq));
+                         .arg(NumberFormat::ms(durationMs))
+                         .arg(window.firstSeq)
+                         .arg(window.lastSeq));
 
     y = kTop;
     bool shade = false;
@@ -435,9 +438,10 @@ QString ReportCharts::overlap(const TimingSummary &summary, double width)
     const double legendTop = axisY + 40.0;
     const double height = legendTop + legendHeight + 4.0;
 
-    SvgCanvas canvas(width, height,
-                     QStringLiteral("Stages run one after another would take %1; overlapped, the run took %2")
-                         .arg(NumberFormat::seconds(summary.sequentialSeconds), NumberFormat::seconds(summary.wallSeconds)));
+    SvgCanvas canvas(
+        width, height,
+        QStringLiteral("Stages run one after another would take %1; overlapped, the run took %2")
+            .arg(NumberFormat::seconds(summary.sequentialSeconds), NumberFormat::seconds(summary.wallSeconds)));
     const double maxSeconds = std::max(summary.sequentialSeconds, summary.wallSeconds);
     const std::vector<double> ticks = SvgCanvas::niceTicks(0.0, maxSeconds, 6);
     const double axisMax = std::max(maxSeconds, ticks.empty() ? maxSeconds : ticks.back());
@@ -455,8 +459,9 @@ QString ReportCharts::overlap(const TimingSummary &summary, double width)
             continue;
         const double w = stats.busyMs / 1000.0 * scale;
         const QString fill = stageColor(stats.stage);
-        canvas.beginGroup(QStringLiteral("%1: busy %2").arg(NumberFormat::stageLabel(stats.stage),
-                                                            NumberFormat::seconds(stats.busyMs / 1000.0)));
+        canvas.beginGroup(
+            QStringLiteral("%1: busy %2")
+                .arg(NumberFormat::stageLabel(stats.stage), NumberFormat::seconds(stats.busyMs / 1000.0)));
         canvas.rect(x, rowA, w, kBar, fill);
         const QString label = NumberFormat::stageLabel(stats.stage);
         if (w > SvgCanvas::textWidth(label, 10.5) + 8.0)
@@ -473,8 +478,9 @@ QString ReportCharts::overlap(const TimingSummary &summary, double width)
     canvas.rect(kLeft, rowB, wallWidth, kBar, kWallColor);
     const double slowest = kLeft + summary.slowestStageBusySeconds * scale;
     if (summary.hasBottleneck) {
-        const QString label = QStringLiteral("%1 busy %2").arg(NumberFormat::stageLabel(summary.bottleneck),
-                                                               NumberFormat::seconds(summary.slowestStageBusySeconds));
+        const QString label = QStringLiteral("%1 busy %2")
+                                  .arg(NumberFormat::stageLabel(summary.bottleneck),
+                                       NumberFormat::seconds(summary.slowestStageBusySeconds));
         canvas.line(slowest, rowB - 3.0, slowest, rowB + kBar + 3.0, QStringLiteral("#f0b429"), 2.5);
         if (slowest - kLeft > SvgCanvas::textWidth(label, 10.5) + 12.0)
             canvas.text(slowest - 6.0, rowB + kBar / 2.0 + 4.0, label, 10.5, Anchor::End, QStringLiteral("#ffffff"));
@@ -506,8 +512,9 @@ QString ReportCharts::stagePercentiles(const TimingSummary &summary, double widt
     auto px = [&](double ms) { return kLeft + axis.position(ms) * (right - kLeft); };
 
     SvgCanvas canvas(width, height, QStringLiteral("Per-stage latency: median, 95th and 99th percentile"));
-    legend(&canvas, {{QStringLiteral("median (p50)"), QStringLiteral("#7b8794")},
-                     {QStringLiteral("95th percentile"), QStringLiteral("#7b8794"), 0.35}},
+    legend(&canvas,
+           {{QStringLiteral("median (p50)"), QStringLiteral("#7b8794")},
+            {QStringLiteral("95th percentile"), QStringLiteral("#7b8794"), 0.35}},
            kLeft, 14.0, right);
     const double p99LegendX = kLeft + 250.0;
     canvas.line(p99LegendX + 4.0, 4.0, p99LegendX + 4.0, 15.0, kInk, 2.0);
@@ -531,9 +538,9 @@ QString ReportCharts::stagePercentiles(const TimingSummary &summary, double widt
         canvas.line(p99, barY - 2.0, p99, barY + kBar + 2.0, kInk, 2.0);
         canvas.endGroup();
         canvas.text(right + 12.0, y + 15.0,
-                    QStringLiteral("%1 · %2 · %3").arg(NumberFormat::ms(stats.p50Ms, false),
-                                                      NumberFormat::ms(stats.p95Ms, false),
-                                                      NumberFormat::ms(stats.p99Ms)),
+                    QStringLiteral("%1 · %2 · %3")
+                        .arg(NumberFormat::ms(stats.p50Ms, false), NumberFormat::ms(stats.p95Ms, false),
+                             NumberFormat::ms(stats.p99Ms)),
                     kTickSize, Anchor::Start, kMuted);
         y += kRow;
     }
@@ -623,8 +630,9 @@ QString ReportCharts::batchLatency(const RunRecord &record, double width)
         canvas.text(x, bottom + 16.0, QString::number(batches[index]->seq), kTickSize, Anchor::Middle, kMuted);
     }
     canvas.text((kLeft + right) / 2.0, bottom + 33.0,
-                perColumn == 1 ? QStringLiteral("batch")
-                               : QStringLiteral("batch (each column: the mean of %1 consecutive batches)").arg(perColumn),
+                perColumn == 1
+                    ? QStringLiteral("batch")
+                    : QStringLiteral("batch (each column: the mean of %1 consecutive batches)").arg(perColumn),
                 kTickSize, Anchor::Middle, kMuted);
     return canvas.finish();
 }
@@ -648,7 +656,8 @@ QString ReportCharts::loss(const RunRecord &record, double width)
     std::vector<const StepPoint *> steps;
     for (const StepPoint &step : record.steps)
         steps.push_back(&step);
-    std::stable_sort(steps.begin(), steps.end(), [](const StepPoint *a, const StepPoint *b) { return a->seq < b->seq; });
+    std::stable_sort(steps.begin(), steps.end(),
+                     [](const StepPoint *a, const StepPoint *b) { return a->seq < b->seq; });
     for (size_t i = 0; i < steps.size(); ++i)
         lastStepOfEpoch[steps[i]->epoch] = int(i) + 1;
     double maxLoss = series.maxLoss;
@@ -684,8 +693,8 @@ QString ReportCharts::loss(const RunRecord &record, double width)
         for (auto it = lastStepOfEpoch.begin(); std::next(it) != lastStepOfEpoch.end(); ++it) {
             const double x = px(double(it->second) + 0.5);
             canvas.line(x, top, x, bottom, kAxis, 1.0, true);
-            canvas.text(x + 4.0, top + 11.0, QStringLiteral("epoch %1").arg(std::next(it)->first), 10.0,
-                        Anchor::Start, kMuted);
+            canvas.text(x + 4.0, top + 11.0, QStringLiteral("epoch %1").arg(std::next(it)->first), 10.0, Anchor::Start,
+                        kMuted);
         }
     }
 
@@ -728,8 +737,8 @@ QString ReportCharts::lossComparison(const RunRecord &a, const RunRecord &b, con
     const double bottom = top + 200.0;
     SvgCanvas canvas(width, bottom + 40.0, QStringLiteral("Training loss per step, both runs"));
     const double xMax = std::max(2.0, double(std::max(series[0].steps, series[1].steps)));
-    const double maxLoss = std::max(series[0].mean.empty() ? 0.0 : series[0].maxLoss,
-                                    series[1].mean.empty() ? 0.0 : series[1].maxLoss);
+    const double maxLoss =
+        std::max(series[0].mean.empty() ? 0.0 : series[0].maxLoss, series[1].mean.empty() ? 0.0 : series[1].maxLoss);
     const std::vector<double> yTicks = SvgCanvas::niceTicks(0.0, std::max(maxLoss, 1e-6), 5);
     const double yMax = std::max(maxLoss, yTicks.back());
     const double yStep = tickStep(yTicks);
@@ -785,7 +794,8 @@ QString ReportCharts::stageComparison(const TimingSummary &a, const TimingSummar
     legend(&canvas, {{labelA, seriesColor(0)}, {labelB, seriesColor(1)}}, kLeft, 14.0, right);
     axis.draw(canvas, kLeft, right, top, bottom);
     canvas.text((kLeft + right) / 2.0, bottom + 32.0,
-                QStringLiteral("median milliseconds per batch (p50, logarithmic scale)"), kTickSize, Anchor::Middle, kMuted);
+                QStringLiteral("median milliseconds per batch (p50, logarithmic scale)"), kTickSize, Anchor::Middle,
+                kMuted);
     double y = top;
     for (Stage stage : stages) {
         canvas.text(kLeft - 8.0, y + kGroup / 2.0 + 4.0, NumberFormat::stageLabel(stage), kTickSize, Anchor::End, kInk);

@@ -10,8 +10,7 @@ namespace tandem {
 struct RunRecord;
 struct TimingSummary;
 
-class ReportCharts
-{
+class ReportCharts {
 public:
     // A short stretch from the middle of the run, a few batch intervals long: past the
     // pipeline's fill, before its drain.
@@ -29,11 +28,9 @@ public:
     [[nodiscard]] static QString batchColor(int index);
     [[nodiscard]] static QString seriesColor(int series); // 0: run A, 1: run B
 
-    [[nodiscard]] static TimelineWindow timelineWindow(const RunRecord &record,
-                                                       int intervals = kTimelineIntervals);
+    [[nodiscard]] static TimelineWindow timelineWindow(const RunRecord &record, int intervals = kTimelineIntervals);
     // Gantt excerpt: one row per stage grouped by host, one colour per batch, so overlap shows.
-    [[nodiscard]] static QString timeline(const RunRecord &record, double width,
-                                          int intervals = kTimelineIntervals);
+    [[nodiscard]] static QString timeline(const RunRecord &record, double width, int intervals = kTimelineIntervals);
     // The sum of the stages' busy times (run one after another) against the measured wall time.
     [[nodiscard]] static QString overlap(const TimingSummary &summary, double width);
     // Per stage: p50 bar, p95 extension, p99 tick, on a logarithmic axis (stages differ by 1000×).
@@ -45,8 +42,8 @@ public:
 
     [[nodiscard]] static QString lossComparison(const RunRecord &a, const RunRecord &b, const QString &labelA,
                                                 const QString &labelB, double width);
-    [[nodiscard]] static QString stageComparison(const TimingSummary &a, const TimingSummary &b,
-                                                 const QString &labelA, const QString &labelB, double width);
+    [[nodiscard]] static QString stageComparison(const TimingSummary &a, const TimingSummary &b, const QString &labelA,
+                                                 const QString &labelB, double width);
 };
 
 } // namespace tandem

@@ -20,10 +20,10 @@ struct ReportTable {
     QString title;
     QStringList header;
     std::vector<QStringList> rows;
-    std::vector<bool> numeric;         // per column: right-aligned, tabular figures
-    std::vector<QString> rowSwatches;  // per row: a colour chip before the first cell, or empty
-    std::vector<int> emphasisedRows;   // e.g. the bottleneck stage
-    QString note;                      // a line under the table
+    std::vector<bool> numeric;        // per column: right-aligned, tabular figures
+    std::vector<QString> rowSwatches; // per row: a colour chip before the first cell, or empty
+    std::vector<int> emphasisedRows;  // e.g. the bottleneck stage
+    QString note;                     // a line under the table
 };
 
 struct ReportChart {
@@ -47,7 +47,7 @@ struct ReportSection {
 enum class ReportTone { Neutral, Good, Warning };
 
 struct ReportDocument {
-    QString kicker;   // "Tandem timing report"
+    QString kicker; // "Tandem timing report"
     QString title;
     QString subtitle; // when, what, where
     QString verdict;  // the one-line conclusion, first thing a reader sees

@@ -26,8 +26,8 @@ constexpr double kPdfChartWidth = 720.0;
 
 } // namespace
 
-ExportResult ReportExporter::exportAll(const RunRecord &record, const QString &dir,
-                                                       const QString &baseName, Formats formats)
+ExportResult ReportExporter::exportAll(const RunRecord &record, const QString &dir, const QString &baseName,
+                                       Formats formats)
 {
     ExportResult result;
     if (baseName.isEmpty() || baseName.contains(QLatin1Char('/'))) {
@@ -44,8 +44,8 @@ ExportResult ReportExporter::exportAll(const RunRecord &record, const QString &d
     const TimingSummary summary = TimingSummary::compute(record);
     QStringList companions;
     const std::pair<Format, QString> names[] = {
-        {Csv, QStringLiteral(".csv")}, {Json, QStringLiteral(".json")}, {Trace, QStringLiteral(".trace.json")},
-        {Html, QStringLiteral(".html")}, {Pdf, QStringLiteral(".pdf")}, {Session, SessionFile::suffix()}};
+        {Csv, QStringLiteral(".csv")},   {Json, QStringLiteral(".json")}, {Trace, QStringLiteral(".trace.json")},
+        {Html, QStringLiteral(".html")}, {Pdf, QStringLiteral(".pdf")},   {Session, SessionFile::suffix()}};
     for (const auto &[format, suffix] : names) {
         if (formats.testFlag(format))
             companions << baseName + suffix;
@@ -64,7 +64,8 @@ ExportResult ReportExporter::exportAll(const RunRecord &record, const QString &d
     run(Csv, QStringLiteral(".csv"), [&](const QString &target) { return CsvReportWriter::write(record, target); });
     run(Json, QStringLiteral(".json"),
         [&](const QString &target) { return JsonReportWriter::write(record, summary, target); });
-    run(Trace, QStringLiteral(".trace.json"), [&](const QString &target) { return ChromeTraceWriter::write(record, target); });
+    run(Trace, QStringLiteral(".trace.json"),
+        [&](const QString &target) { return ChromeTraceWriter::write(record, target); });
     run(Html, QStringLiteral(".html"), [&](const QString &target) {
         ReportBuilder::Options options;
         options.chartWidth = kHtmlChartWidth;
@@ -83,8 +84,7 @@ ExportResult ReportExporter::exportAll(const RunRecord &record, const QString &d
     return result;
 }
 
-ExportResult ReportExporter::exportComparison(const RunRecord &a, const RunRecord &b,
-                                                              const QString &htmlPath)
+ExportResult ReportExporter::exportComparison(const RunRecord &a, const RunRecord &b, const QString &htmlPath)
 {
     ExportResult result;
     const QFileInfo info(htmlPath);
@@ -94,8 +94,8 @@ ExportResult ReportExporter::exportComparison(const RunRecord &a, const RunRecor
     }
     ReportBuilder::Options options;
     options.chartWidth = kHtmlChartWidth;
-    const ReportDocument document = ReportBuilder::buildComparison(a, TimingSummary::compute(a), b,
-                                                                   TimingSummary::compute(b), options);
+    const ReportDocument document =
+        ReportBuilder::buildComparison(a, TimingSummary::compute(a), b, TimingSummary::compute(b), options);
     result.error = HtmlReportWriter::write(document, info.absoluteFilePath());
     if (result.error.isEmpty())
         result.written << info.absoluteFilePath();

@@ -16,8 +16,7 @@ struct ExportResult {
     [[nodiscard]] bool ok() const { return error.isEmpty(); }
 };
 
-class ReportExporter
-{
+class ReportExporter {
 public:
     enum Format {
         Csv = 0x01,     // <base>.csv: one row per batch and stage

@@ -6,8 +6,7 @@
 
 namespace tandem {
 
-class ReportFile
-{
+class ReportFile {
 public:
     // Returns the error message, empty on success.
     [[nodiscard]] static QString write(const QString &path, const QByteArray &bytes);

@@ -32,9 +32,7 @@ QString points(const std::vector<QPointF> &list)
 } // namespace
 
 SvgCanvas::SvgCanvas(double width, double height, const QString &description)
-    : m_width(width)
-    , m_height(height)
-    , m_description(description)
+    : m_width(width), m_height(height), m_description(description)
 {
 }
 
@@ -51,8 +49,7 @@ void SvgCanvas::rect(double x, double y, double w, double h, const QString &fill
     m_body += QStringLiteral("/>\n");
 }
 
-void SvgCanvas::line(double x1, double y1, double x2, double y2, const QString &stroke, double strokeWidth,
-                     bool dashed)
+void SvgCanvas::line(double x1, double y1, double x2, double y2, const QString &stroke, double strokeWidth, bool dashed)
 {
     m_body += QStringLiteral("<line x1=\"%1\" y1=\"%2\" x2=\"%3\" y2=\"%4\" stroke=\"%5\" stroke-width=\"%6\"")
                   .arg(number(x1), number(y1), number(x2), number(y2), stroke, number(strokeWidth));
@@ -80,15 +77,15 @@ void SvgCanvas::polygon(const std::vector<QPointF> &list, const QString &fill, d
 
 void SvgCanvas::circle(double cx, double cy, double r, const QString &fill, const QString &stroke)
 {
-    m_body += QStringLiteral("<circle cx=\"%1\" cy=\"%2\" r=\"%3\" fill=\"%4\"")
-                  .arg(number(cx), number(cy), number(r), fill);
+    m_body +=
+        QStringLiteral("<circle cx=\"%1\" cy=\"%2\" r=\"%3\" fill=\"%4\"").arg(number(cx), number(cy), number(r), fill);
     if (!stroke.isEmpty())
         m_body += QStringLiteral(" stroke=\"%1\" stroke-width=\"1.5\"").arg(stroke);
     m_body += QStringLiteral("/>\n");
 }
 
-void SvgCanvas::text(double x, double y, const QString &content, double size, Anchor anchor,
-                     const QString &fill, bool bold)
+void SvgCanvas::text(double x, double y, const QString &content, double size, Anchor anchor, const QString &fill,
+                     bool bold)
 {
     const char *anchorName = anchor == Anchor::Start ? "start" : anchor == Anchor::Middle ? "middle" : "end";
     m_body += QStringLiteral("<text x=\"%1\" y=\"%2\" font-size=\"%3\" text-anchor=\"%4\" fill=\"%5\"%6>%7</text>\n")
@@ -111,8 +108,7 @@ QString SvgCanvas::finish() const
     return QStringLiteral("<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.2\" baseProfile=\"tiny\" "
                           "width=\"%1\" height=\"%2\" viewBox=\"0 0 %1 %2\" role=\"img\" aria-label=\"%3\" "
                           "font-family=\"%4\">\n<desc>%3</desc>\n%5</svg>\n")
-        .arg(number(m_width), number(m_height), escape(m_description),
-             escape(QLatin1String(kFontFamily)), m_body);
+        .arg(number(m_width), number(m_height), escape(m_description), escape(QLatin1String(kFontFamily)), m_body);
 }
 
 std::vector<double> SvgCanvas::niceTicks(double low, double high, int target)
@@ -139,8 +135,8 @@ double SvgCanvas::textWidth(const QString &text, double size)
 {
     double units = 0.0;
     for (const QChar c : text) {
-        if (c == QLatin1Char(' ') || c == QLatin1Char('.') || c == QLatin1Char(',') || c == QLatin1Char('i')
-            || c == QLatin1Char('l') || c == QLatin1Char('t') || c == QLatin1Char('f') || c == QLatin1Char('r'))
+        if (c == QLatin1Char(' ') || c == QLatin1Char('.') || c == QLatin1Char(',') || c == QLatin1Char('i') ||
+            c == QLatin1Char('l') || c == QLatin1Char('t') || c == QLatin1Char('f') || c == QLatin1Char('r'))
             units += 0.36;
         else if (c.isUpper() || c == QLatin1Char('m') || c == QLatin1Char('w'))
             units += 0.78;

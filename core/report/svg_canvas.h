@@ -9,8 +9,7 @@
 
 namespace tandem {
 
-class SvgCanvas
-{
+class SvgCanvas {
 public:
     static constexpr const char *kFontFamily =
         "Inter, 'Segoe UI', Roboto, 'Helvetica Neue', 'Noto Sans', 'DejaVu Sans', Arial, sans-serif";
@@ -26,8 +25,7 @@ public:
     [[nodiscard]] double width() const { return m_width; }
     [[nodiscard]] double height() const { return m_height; }
 
-    void rect(double x, double y, double w, double h, const QString &fill, double opacity = 1.0,
-              double radius = 0.0);
+    void rect(double x, double y, double w, double h, const QString &fill, double opacity = 1.0, double radius = 0.0);
     void line(double x1, double y1, double x2, double y2, const QString &stroke, double strokeWidth = 1.0,
               bool dashed = false);
     void polyline(const std::vector<QPointF> &points, const QString &stroke, double strokeWidth);

@@ -7,10 +7,7 @@
 
 namespace tandem {
 
-SvgTextObject::SvgTextObject(QObject *parent)
-    : QObject(parent)
-{
-}
+SvgTextObject::SvgTextObject(QObject *parent) : QObject(parent) {}
 
 QTextCharFormat SvgTextObject::format(const QString &svg, const QSizeF &size)
 {

@@ -8,8 +8,7 @@
 
 namespace tandem {
 
-class SvgTextObject : public QObject, public QTextObjectInterface
-{
+class SvgTextObject : public QObject, public QTextObjectInterface {
     Q_OBJECT
     Q_INTERFACES(QTextObjectInterface)
 

@@ -46,9 +46,7 @@ std::vector<Span> preprocessSpans(const PreparedBatch &b)
 } // namespace
 
 BatchProducer::BatchProducer(std::shared_ptr<const EpochPlan> plan, ProducerPlan settings, QObject *parent)
-    : QObject(parent),
-      m_plan(std::move(plan)),
-      m_settings(std::move(settings)),
+    : QObject(parent), m_plan(std::move(plan)), m_settings(std::move(settings)),
       m_pool(std::make_unique<PreprocessPool>(m_settings.threads)),
       m_queue(size_t(std::max(1, m_settings.queueCapacity)))
 {

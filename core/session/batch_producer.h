@@ -20,15 +20,15 @@ class PreprocessPool;
 struct ProducedItem {
     enum class Kind { Batch, EpochEnd, Skipped, Finished }; // Skipped: only failures to report
     Kind kind = Kind::Batch;
-    QByteArray encoded;                    // Batch: the encoded message, ready to stamp and send
+    QByteArray encoded; // Batch: the encoded message, ready to stamp and send
     quint64 seq = 0;
     quint32 epoch = 0;
     protocol::Split split = protocol::Split::Train;
     int samples = 0;
-    qint64 readyNs = 0;                    // when the batch was encoded and queued
-    std::vector<protocol::Span> spans;     // client spans: read, decode, transform, encode
-    protocol::EpochEnd end;                // EpochEnd
-    std::vector<SkippedFile> failures;     // samples of this batch that could not be preprocessed
+    qint64 readyNs = 0;                // when the batch was encoded and queued
+    std::vector<protocol::Span> spans; // client spans: read, decode, transform, encode
+    protocol::EpochEnd end;            // EpochEnd
+    std::vector<SkippedFile> failures; // samples of this batch that could not be preprocessed
 };
 
 struct ProducerPlan {

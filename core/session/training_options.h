@@ -18,8 +18,8 @@ enum class AgentMode {
 struct TrainingOptions {
     QString datasetRoot;
     DatasetIndexOptions index;
-    PreprocessOptions preprocess;   // train-time preprocessing; validation uses its centre-crop twin
-    int threads = 0;                // preprocessing threads, 0 = all cores
+    PreprocessOptions preprocess; // train-time preprocessing; validation uses its centre-crop twin
+    int threads = 0;              // preprocessing threads, 0 = all cores
 
     QString model = QStringLiteral("auto");
     int epochs = 3;
@@ -33,13 +33,13 @@ struct TrainingOptions {
     QString precision = QStringLiteral("auto");
 
     AgentMode agentMode = AgentMode::Local;
-    QUrl agentUrl;                  // Dial: ws:// or wss:// URL of the agent
-    quint16 listenPort = 8765;      // Listen: where the agent dials in
+    QUrl agentUrl;             // Dial: ws:// or wss:// URL of the agent
+    quint16 listenPort = 8765; // Listen: where the agent dials in
     QString listenHost = QStringLiteral("127.0.0.1");
-    QByteArray secret;              // Dial/Listen: shared secret; Local generates its own
-    QString agentProgram;           // Local: tandem-agent to start; empty = next to this program
+    QByteArray secret;    // Dial/Listen: shared secret; Local generates its own
+    QString agentProgram; // Local: tandem-agent to start; empty = next to this program
 
-    QString weightsPath;            // where the returned weights go; empty = don't ask for them
+    QString weightsPath; // where the returned weights go; empty = don't ask for them
 
     // Validation preprocessing: deterministic centre crop at the same size and colour.
     [[nodiscard]] PreprocessOptions validationPreprocess() const;

@@ -31,24 +31,21 @@ QString describe(ConnectionError error, const QString &message)
 {
     switch (error) {
     case ConnectionError::WrongSecret:
-        return QStringLiteral("The agent refused the secret: check that both sides use the same one. (%1)").arg(message);
+        return QStringLiteral("The agent refused the secret: check that both sides use the same one. (%1)")
+            .arg(message);
     case ConnectionError::PeerUnauthenticated:
-        return QStringLiteral("The agent could not prove it knows the secret; it may not be your agent. (%1)").arg(message);
+        return QStringLiteral("The agent could not prove it knows the secret; it may not be your agent. (%1)")
+            .arg(message);
     case ConnectionError::IncompatibleVersion:
-        return QStringLiteral("The agent speaks another protocol version: update it from this app's agent bundle. (%1)").arg(message);
-    case ConnectionError::Refused:
-        return QStringLiteral("Could not reach the agent: %1").arg(message);
-    case ConnectionError::Dropped:
-        return QStringLiteral("The connection to the agent dropped: %1").arg(message);
-    case ConnectionError::Timeout:
-        return QStringLiteral("The agent stopped answering: %1").arg(message);
+        return QStringLiteral("The agent speaks another protocol version: update it from this app's agent bundle. (%1)")
+            .arg(message);
+    case ConnectionError::Refused: return QStringLiteral("Could not reach the agent: %1").arg(message);
+    case ConnectionError::Dropped: return QStringLiteral("The connection to the agent dropped: %1").arg(message);
+    case ConnectionError::Timeout: return QStringLiteral("The agent stopped answering: %1").arg(message);
     case ConnectionError::Malformed:
-    case ConnectionError::Unexpected:
-        return QStringLiteral("Protocol error: %1").arg(message);
-    case ConnectionError::PeerError:
-        return QStringLiteral("The agent reported an error: %1").arg(message);
-    case ConnectionError::None:
-        break;
+    case ConnectionError::Unexpected: return QStringLiteral("Protocol error: %1").arg(message);
+    case ConnectionError::PeerError: return QStringLiteral("The agent reported an error: %1").arg(message);
+    case ConnectionError::None: break;
     }
     return message;
 }
@@ -65,7 +62,10 @@ TrainingSession::TrainingSession(QObject *parent) : QObject(parent)
     });
 }
 
-TrainingSession::~TrainingSession() { teardown(); }
+TrainingSession::~TrainingSession()
+{
+    teardown();
+}
 
 QString TrainingSession::stateName(State state)
 {
@@ -88,7 +88,8 @@ QString TrainingSession::stateName(State state)
 
 bool TrainingSession::isActive() const
 {
-    return m_state != State::Idle && m_state != State::Finished && m_state != State::Failed && m_state != State::Stopped;
+    return m_state != State::Idle && m_state != State::Finished && m_state != State::Failed &&
+           m_state != State::Stopped;
 }
 
 QUrl TrainingSession::listenUrl() const
@@ -160,11 +161,12 @@ void TrainingSession::start(const TrainingOptions &options, DatasetIndex index)
     }
     if (m_index.classNames().size() < 2) {
         fail(tr("The dataset at %1 has %2 class folder(s); a classifier needs at least two.")
-                 .arg(m_options.datasetRoot).arg(m_index.classNames().size()));
+                 .arg(m_options.datasetRoot)
+                 .arg(m_index.classNames().size()));
         return;
     }
-    m_samplesTotal = qint64(m_options.epochs)
-                     * (m_plan->sampleCount(SampleSplit::Train) + m_plan->sampleCount(SampleSplit::Val));
+    m_samplesTotal =
+        qint64(m_options.epochs) * (m_plan->sampleCount(SampleSplit::Train) + m_plan->sampleCount(SampleSplit::Val));
     m_record.title = QFileInfo(m_options.datasetRoot).fileName();
     m_record.startedAt = QDateTime::currentDateTime();
     m_record.settings = settingsJson();
@@ -204,7 +206,10 @@ void TrainingSession::beginConnection()
         }
         m_server = std::make_unique<QWebSocketServer>(QStringLiteral("tandem"), QWebSocketServer::NonSecureMode);
         if (!m_server->listen(QHostAddress(m_options.listenHost), m_options.listenPort)) {
-            fail(tr("Cannot listen on %1:%2: %3").arg(m_options.listenHost).arg(m_options.listenPort).arg(m_server->errorString()));
+            fail(tr("Cannot listen on %1:%2: %3")
+                     .arg(m_options.listenHost)
+                     .arg(m_options.listenPort)
+                     .arg(m_server->errorString()));
             return;
         }
         connect(m_server.get(), &QWebSocketServer::newConnection, this, [this] {
@@ -328,7 +333,8 @@ void TrainingSession::onMessage(const protocol::Message &message, qint64 firstBy
         onWeights(*weights);
     else if (!std::holds_alternative<protocol::InferResult>(message))
         m_socket->fail(protocol::ErrorCode::UnexpectedMessage,
-                       QStringLiteral("the client does not expect %1").arg(QLatin1String(protocol::typeName(protocol::typeOf(message)))));
+                       QStringLiteral("the client does not expect %1")
+                           .arg(QLatin1String(protocol::typeName(protocol::typeOf(message)))));
 }
 
 void TrainingSession::onSessionReady(const protocol::SessionReady &ready)
@@ -345,7 +351,8 @@ void TrainingSession::onSessionReady(const protocol::SessionReady &ready)
     }
     m_agentInfo = info;
     m_credits = info->credits;
-    m_record.title = QStringLiteral("%1 · %2 on %3").arg(QFileInfo(m_options.datasetRoot).fileName(), info->model, info->device);
+    m_record.title =
+        QStringLiteral("%1 · %2 on %3").arg(QFileInfo(m_options.datasetRoot).fileName(), info->model, info->device);
     QJsonObject agent = QJsonDocument::fromJson(ready.json).object();
     agent[QStringLiteral("software")] = m_socket->peerSoftware();
     m_record.settings[QStringLiteral("agent")] = agent;
@@ -383,8 +390,7 @@ void TrainingSession::pump()
             Q_EMIT sampleFailed(failure);
         item.failures.clear();
         switch (item.kind) {
-        case ProducedItem::Kind::Skipped:
-            break;
+        case ProducedItem::Kind::Skipped: break;
         case ProducedItem::Kind::Finished:
             m_producerDone = true;
             m_pending.reset();
@@ -406,7 +412,8 @@ void TrainingSession::pump()
             flight.record.wireBytes = item.encoded.size();
             flight.record.spans = std::move(item.spans);
             flight.sendStartNs = protocol::monotonicNs();
-            flight.record.spans.push_back({Stage::CreditWait, std::min(item.readyNs, flight.sendStartNs), flight.sendStartNs});
+            flight.record.spans.push_back(
+                {Stage::CreditWait, std::min(item.readyNs, flight.sendStartNs), flight.sendStartNs});
             m_bytesQueued += item.encoded.size();
             flight.sendEndTarget = m_bytesQueued;
             m_inflight.emplace(item.seq, std::move(flight));
@@ -448,7 +455,8 @@ void TrainingSession::onStepMetrics(const protocol::StepMetrics &metrics, qint64
     Q_EMIT batchTimed(record);
 
     if (metrics.split == protocol::Split::Train) {
-        StepPoint point{metrics.seq, metrics.epoch, metrics.loss, metrics.learningRate, metrics.samplesPerSecond, arrivalNs};
+        StepPoint point{metrics.seq, metrics.epoch, metrics.loss, metrics.learningRate, metrics.samplesPerSecond,
+                        arrivalNs};
         m_record.steps.push_back(point);
         Q_EMIT stepMetrics(point);
     }
@@ -508,7 +516,8 @@ void TrainingSession::complete()
     if (m_socket)
         m_socket->close(QStringLiteral("training finished"));
     const TimingSummary s = summary();
-    const QString message = tr("Finished %1 epochs: %2 samples/s").arg(m_options.epochs).arg(s.samplesPerSecond, 0, 'f', 1);
+    const QString message =
+        tr("Finished %1 epochs: %2 samples/s").arg(m_options.epochs).arg(s.samplesPerSecond, 0, 'f', 1);
     teardown();
     Q_EMIT finished(true, message);
 }

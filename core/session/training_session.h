@@ -38,7 +38,7 @@ public:
         Configuring,
         Training,
         Paused,
-        Finishing,       // all batches answered; fetching the weights
+        Finishing, // all batches answered; fetching the weights
         Finished,
         Failed,
         Stopped,

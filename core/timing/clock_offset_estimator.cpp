@@ -6,17 +6,14 @@
 
 namespace tandem {
 
-ClockOffsetEstimator::ClockOffsetEstimator(int window)
-    : m_window(std::max(1, window))
-{
-}
+ClockOffsetEstimator::ClockOffsetEstimator(int window) : m_window(std::max(1, window)) {}
 
 void ClockOffsetEstimator::addSample(qint64 t1, qint64 t2, qint64 t3, qint64 t4)
 {
     if (t4 < t1 || t3 < t2) {
         ++m_rejected;
-        qCWarning(lcTiming) << "ignoring an impossible clock sample: t1" << t1 << "t2" << t2
-                            << "t3" << t3 << "t4" << t4;
+        qCWarning(lcTiming) << "ignoring an impossible clock sample: t1" << t1 << "t2" << t2 << "t3" << t3 << "t4"
+                            << t4;
         return;
     }
     // Differences first: the two clocks' origins are unrelated and may be far apart.
@@ -30,8 +27,8 @@ void ClockOffsetEstimator::addSample(qint64 t1, qint64 t2, qint64 t3, qint64 t4)
     m_samples.push_back(sample);
     while (int(m_samples.size()) > m_window)
         m_samples.pop_front();
-    qCDebug(lcTiming) << "clock sample: offset" << sample.offsetNs << "ns, delay" << sample.delayNs
-                      << "ns; estimate" << offsetNs() << "±" << uncertaintyNs() << "ns";
+    qCDebug(lcTiming) << "clock sample: offset" << sample.offsetNs << "ns, delay" << sample.delayNs << "ns; estimate"
+                      << offsetNs() << "±" << uncertaintyNs() << "ns";
 }
 
 void ClockOffsetEstimator::reset()

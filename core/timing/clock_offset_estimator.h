@@ -12,8 +12,7 @@ namespace tandem {
 // lies within θ ± δ/2, so the sample with the smallest δ in a sliding window is the most
 // trustworthy one (NTP's clock filter does the same). The estimate is that sample's θ, and its
 // uncertainty is that sample's δ/2.
-class ClockOffsetEstimator
-{
+class ClockOffsetEstimator {
 public:
     static constexpr int kDefaultWindow = 16;
 

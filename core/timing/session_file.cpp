@@ -54,8 +54,7 @@ QJsonValue fromFloat(float value)
 }
 
 // Reads fields and keeps the first error, so that parsing code reads straight through.
-class FieldReader
-{
+class FieldReader {
 public:
     [[nodiscard]] bool failed() const { return !m_error.isEmpty(); }
     [[nodiscard]] const QString &error() const { return m_error; }
@@ -84,8 +83,7 @@ public:
             fail(where, QStringLiteral("element %1 is not an integer").arg(index));
             return 0;
         }
-        return checked(value, QStringLiteral("element %1").arg(index), where,
-                       std::numeric_limits<qint64>::min() + 1);
+        return checked(value, QStringLiteral("element %1").arg(index), where, std::numeric_limits<qint64>::min() + 1);
     }
 
     float real(const QJsonObject &object, const QString &key, const QString &where)
@@ -217,7 +215,8 @@ QJsonObject SessionFile::toJsonObject(const RunRecord &record)
         {QStringLiteral("title"), record.title},
         {QStringLiteral("startedAt"), record.startedAt.toString(Qt::ISODateWithMs)},
         {QStringLiteral("settings"), record.settings},
-        {QStringLiteral("clock"), QJsonObject{
+        {QStringLiteral("clock"),
+         QJsonObject{
              {QStringLiteral("wallStartNs"), record.wallStartNs},
              {QStringLiteral("wallEndNs"), record.wallEndNs - origin},
              {QStringLiteral("offsetNs"), record.clockOffsetNs},
@@ -236,8 +235,8 @@ QByteArray SessionFile::toJson(const RunRecord &record)
 
 SessionFile::LoadResult SessionFile::fromJsonObject(const QJsonObject &object)
 {
-    if (object.value(QStringLiteral("format")).toString() == kTimingReportFormat
-        && object.value(QStringLiteral("run")).isObject())
+    if (object.value(QStringLiteral("format")).toString() == kTimingReportFormat &&
+        object.value(QStringLiteral("run")).isObject())
         return fromJsonObject(object.value(QStringLiteral("run")).toObject());
     if (object.value(QStringLiteral("format")).toString() != kFormat) {
         return failure(SessionFileError::NotASession,
@@ -251,13 +250,17 @@ SessionFile::LoadResult SessionFile::fromJsonObject(const QJsonObject &object)
         return failure(SessionFileError::OlderVersion,
                        QStringLiteral("written in format version %1 by an older Tandem; this Tandem "
                                       "reads versions %2 to %3")
-                           .arg(version).arg(kOldestReadableVersion).arg(kFormatVersion));
+                           .arg(version)
+                           .arg(kOldestReadableVersion)
+                           .arg(kFormatVersion));
     }
     if (version > kFormatVersion) {
         return failure(SessionFileError::NewerVersion,
                        QStringLiteral("written in format version %1 by a newer Tandem; this Tandem "
                                       "reads versions %2 to %3: update Tandem to open it")
-                           .arg(version).arg(kOldestReadableVersion).arg(kFormatVersion));
+                           .arg(version)
+                           .arg(kOldestReadableVersion)
+                           .arg(kFormatVersion));
     }
 
     FieldReader reader;
@@ -362,9 +365,9 @@ SessionFile::LoadResult SessionFile::fromJson(const QByteArray &json)
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(json, &parseError);
     if (parseError.error != QJsonParseError::NoError) {
-        return failure(SessionFileError::NotJson,
-                       QStringLiteral("not valid JSON at byte %1: %2")
-                           .arg(parseError.offset).arg(parseError.errorString()));
+        return failure(
+            SessionFileError::NotJson,
+            QStringLiteral("not valid JSON at byte %1: %2").arg(parseError.offset).arg(parseError.errorString()));
     }
     if (!document.isObject())
         return failure(SessionFileError::NotASession, QStringLiteral("not a Tandem run: not a JSON object"));

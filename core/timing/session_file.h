@@ -13,18 +13,17 @@ namespace tandem {
 
 enum class SessionFileError {
     None = 0,
-    Io,                 // cannot open, read or write the file
-    NotJson,            // not a JSON document (truncated, binary, ...)
-    NotASession,        // JSON, but not a Tandem run
-    OlderVersion,       // a Tandem run in a format this build no longer reads
-    NewerVersion,       // a Tandem run from a newer Tandem
-    BadField,           // a missing or out-of-range field
+    Io,           // cannot open, read or write the file
+    NotJson,      // not a JSON document (truncated, binary, ...)
+    NotASession,  // JSON, but not a Tandem run
+    OlderVersion, // a Tandem run in a format this build no longer reads
+    NewerVersion, // a Tandem run from a newer Tandem
+    BadField,     // a missing or out-of-range field
 };
 
 // The file holds times relative to wallStartNs, so they stay exact in any JSON reader (doubles
 // are exact up to 2^53 ns, about 104 days); wallStartNs itself is kept as an integer.
-class SessionFile
-{
+class SessionFile {
 public:
     static constexpr int kFormatVersion = 1;
     static constexpr int kOldestReadableVersion = 1;

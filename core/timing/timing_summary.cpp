@@ -96,9 +96,7 @@ QString verdictFor(const TimingSummary &summary, const std::array<qint64, protoc
                 .arg(percent(double(fwdBwd) / double(agentBusyNs)))
                 .arg(agentBusy);
         }
-        return QStringLiteral("compute-bound: %1 is busy %2% of the wall time")
-            .arg(stageLabel(stage))
-            .arg(busy);
+        return QStringLiteral("compute-bound: %1 is busy %2% of the wall time").arg(stageLabel(stage)).arg(busy);
     }
     case Resource::Preprocessing:
         return QStringLiteral("preprocessing-bound: the desktop's preprocessing is busy %1% of its capacity, "
@@ -113,11 +111,9 @@ QString verdictFor(const TimingSummary &summary, const std::array<qint64, protoc
             .arg(busy)
             .arg(agentBusy);
     case Resource::ReturnPath:
-        return QStringLiteral("return-path-bound: metrics return is busy %1% of the wall time")
-            .arg(busy);
+        return QStringLiteral("return-path-bound: metrics return is busy %1% of the wall time").arg(busy);
     case Resource::AgentInput:
-    case Resource::None:
-        break;
+    case Resource::None: break;
     }
     // Receive, unpack: the agent's input side.
     return QStringLiteral("agent-input-bound: %1 is busy %2% of the wall time").arg(stageLabel(stage)).arg(busy);
@@ -191,8 +187,8 @@ int TimingSummary::peakConcurrency(const Intervals &intervals)
 
 const StageStats *TimingSummary::stats(Stage stage) const
 {
-    const auto it = std::find_if(stages.begin(), stages.end(),
-                                 [stage](const StageStats &s) { return s.stage == stage; });
+    const auto it =
+        std::find_if(stages.begin(), stages.end(), [stage](const StageStats &s) { return s.stage == stage; });
     return it == stages.end() ? nullptr : &*it;
 }
 
@@ -280,7 +276,8 @@ TimingSummary TimingSummary::compute(const RunRecord &record)
     if (bestResource >= 0) {
         qint64 busiest = -1;
         for (size_t index = 0; index < spansByStage.size(); ++index) {
-            if (int(resourceOf(Stage(index))) == bestResource && !spansByStage[index].empty() && busyNs[index] > busiest) {
+            if (int(resourceOf(Stage(index))) == bestResource && !spansByStage[index].empty() &&
+                busyNs[index] > busiest) {
                 busiest = busyNs[index];
                 summary.bottleneck = Stage(index);
             }

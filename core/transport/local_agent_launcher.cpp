@@ -19,7 +19,10 @@ const QByteArray kListeningPrefix = QByteArrayLiteral("tandem-agent listening on
 
 LocalAgentLauncher::LocalAgentLauncher(QObject *parent) : QObject(parent) {}
 
-LocalAgentLauncher::~LocalAgentLauncher() { stop(); }
+LocalAgentLauncher::~LocalAgentLauncher()
+{
+    stop();
+}
 
 QString LocalAgentLauncher::findAgent(const QString &preferred)
 {

@@ -23,28 +23,29 @@ public:
     // Dials and waits until authenticated (false: closed or timed out; see closeError()).
     [[nodiscard]] bool connectTo(const QUrl &url, int timeoutMs = 15000);
     // Sends the config and waits for SessionReady.
-    [[nodiscard]] std::optional<tandem::protocol::SessionInfo> startSession(const tandem::protocol::SessionConfig &config,
-                                                                            int timeoutMs = 60000);
+    [[nodiscard]] std::optional<tandem::protocol::SessionInfo>
+    startSession(const tandem::protocol::SessionConfig &config, int timeoutMs = 60000);
     // Waits for a credit, then sends (false: no credit came or the connection closed).
     [[nodiscard]] bool sendBatch(const tandem::protocol::Batch &batch, int timeoutMs = 60000);
     void send(const tandem::protocol::Message &message) { m_socket.send(message); }
     void close() { m_socket.close(QStringLiteral("test done")); }
 
     // Removes and returns the first message of type T in the inbox, waiting for one.
-    template <typename T>
-    [[nodiscard]] std::optional<T> take(int timeoutMs = 60000)
+    template <typename T> [[nodiscard]] std::optional<T> take(int timeoutMs = 60000)
     {
         std::optional<T> found;
-        static_cast<void>(QTest::qWaitFor([&] {
-            for (auto it = m_inbox.begin(); it != m_inbox.end(); ++it) {
-                if (auto *message = std::get_if<T>(&*it)) {
-                    found = std::move(*message);
-                    m_inbox.erase(it);
-                    return true;
+        static_cast<void>(QTest::qWaitFor(
+            [&] {
+                for (auto it = m_inbox.begin(); it != m_inbox.end(); ++it) {
+                    if (auto *message = std::get_if<T>(&*it)) {
+                        found = std::move(*message);
+                        m_inbox.erase(it);
+                        return true;
+                    }
                 }
-            }
-            return m_closed;
-        }, timeoutMs));
+                return m_closed;
+            },
+            timeoutMs));
         return found;
     }
 

@@ -52,16 +52,17 @@ std::optional<FashionMnist> FashionMnist::load(const QString &folder, const QStr
     // IDX: big-endian magic (0x803 images, 0x801 labels), counts, then raw bytes.
     constexpr int kImageHeader = 16;
     constexpr int kLabelHeader = 8;
-    if (images->size() < kImageHeader || labels->size() < kLabelHeader
-        || qFromBigEndian<quint32>(images->constData()) != 0x803 || qFromBigEndian<quint32>(labels->constData()) != 0x801) {
+    if (images->size() < kImageHeader || labels->size() < kLabelHeader ||
+        qFromBigEndian<quint32>(images->constData()) != 0x803 ||
+        qFromBigEndian<quint32>(labels->constData()) != 0x801) {
         *error = QStringLiteral("not IDX files");
         return std::nullopt;
     }
     const int count = int(qFromBigEndian<quint32>(images->constData() + 4));
     const int rows = int(qFromBigEndian<quint32>(images->constData() + 8));
     const int cols = int(qFromBigEndian<quint32>(images->constData() + 12));
-    if (rows != kSide || cols != kSide || images->size() != kImageHeader + qsizetype(count) * kSide * kSide
-        || int(qFromBigEndian<quint32>(labels->constData() + 4)) != count || labels->size() != kLabelHeader + count) {
+    if (rows != kSide || cols != kSide || images->size() != kImageHeader + qsizetype(count) * kSide * kSide ||
+        int(qFromBigEndian<quint32>(labels->constData() + 4)) != count || labels->size() != kLabelHeader + count) {
         *error = QStringLiteral("unexpected IDX sizes");
         return std::nullopt;
     }

@@ -24,8 +24,8 @@ public:
     // Samples first..first+count (wrapping), resized (nearest) to side×side, NHWC uint8 as the wire
     // carries it. With 3 channels the gray value v becomes (v, 255 − v, v / 2), so that every
     // channel differs and a swapped channel order or per-channel normalisation would show.
-    [[nodiscard]] tandem::protocol::Batch batch(quint64 seq, quint32 epoch, tandem::protocol::Split split,
-                                                int first, int count, int channels = 1, int side = kSide) const;
+    [[nodiscard]] tandem::protocol::Batch batch(quint64 seq, quint32 epoch, tandem::protocol::Split split, int first,
+                                                int count, int channels = 1, int side = kSide) const;
 
 private:
     int m_count = 0;

@@ -41,7 +41,10 @@ public:
         m_socket.open(url);
     }
 
-    bool waitConnected() { return QTest::qWaitFor([this] { return m_socket.state() == QAbstractSocket::ConnectedState; }, 10000); }
+    bool waitConnected()
+    {
+        return QTest::qWaitFor([this] { return m_socket.state() == QAbstractSocket::ConnectedState; }, 10000);
+    }
 
     // The next decodable message from the agent (nullopt on timeout).
     std::optional<Message> next(int timeoutMs = 15000)
@@ -54,8 +57,7 @@ public:
     }
 
     // Waits for a message of type T, skipping others (the agent's Hello, say).
-    template <typename T>
-    std::optional<T> nextOf(int timeoutMs = 15000)
+    template <typename T> std::optional<T> nextOf(int timeoutMs = 15000)
     {
         while (auto message = next(timeoutMs)) {
             if (auto *found = std::get_if<T>(&*message))
@@ -79,8 +81,15 @@ public:
         return nextOf<AuthProof>().has_value();
     }
 
-    void sendBinary(const QByteArray &bytes) { m_socket.sendBinaryMessage(bytes); m_socket.flush(); }
-    bool waitDisconnected() { return QTest::qWaitFor([this] { return m_socket.state() == QAbstractSocket::UnconnectedState; }, 15000); }
+    void sendBinary(const QByteArray &bytes)
+    {
+        m_socket.sendBinaryMessage(bytes);
+        m_socket.flush();
+    }
+    bool waitDisconnected()
+    {
+        return QTest::qWaitFor([this] { return m_socket.state() == QAbstractSocket::UnconnectedState; }, 15000);
+    }
 
 private:
     QWebSocket m_socket;
@@ -208,7 +217,8 @@ void TestAgentAuth::checkServesNewSession()
         if (client->connectTo(m_agent.url()))
             info = client->startSession(smallConfig());
         if (!info) {
-            QVERIFY2(client->closeMessage().contains(QStringLiteral("agent is training for")), qPrintable(client->closeMessage()));
+            QVERIFY2(client->closeMessage().contains(QStringLiteral("agent is training for")),
+                     qPrintable(client->closeMessage()));
             QTest::qWait(200);
         }
     }
@@ -228,7 +238,8 @@ void TestAgentAuth::secondClientIsBusy()
     AgentTestClient second(m_agent.secret());
     QVERIFY(!second.connectTo(m_agent.url()) || second.waitClosed());
     QCOMPARE(second.closeError(), ConnectionError::PeerError);
-    QVERIFY2(second.closeMessage().contains(QStringLiteral("agent is training for")), qPrintable(second.closeMessage()));
+    QVERIFY2(second.closeMessage().contains(QStringLiteral("agent is training for")),
+             qPrintable(second.closeMessage()));
 
     // The first session is untouched: it still trains.
     QString error;

@@ -85,14 +85,15 @@ std::unique_ptr<Accepted> TestAgentConnect::accept(const QByteArray &secret, int
 bool TestAgentConnect::startSession(Accepted &connection)
 {
     connection.socket->send(SessionConfigMessage{tinyConfig().toJson()});
-    return QTest::qWaitFor([&connection] { return connection.info.has_value() || connection.closed; }, 30000)
-        && connection.info.has_value();
+    return QTest::qWaitFor([&connection] { return connection.info.has_value() || connection.closed; }, 30000) &&
+           connection.info.has_value();
 }
 
 void TestAgentConnect::dialsInAndRedialsAfterASession()
 {
     AgentProcess agent;
-    QVERIFY2(agent.startConnecting(m_url, {QStringLiteral("--threads"), QStringLiteral("1")}), qPrintable(agent.error()));
+    QVERIFY2(agent.startConnecting(m_url, {QStringLiteral("--threads"), QStringLiteral("1")}),
+             qPrintable(agent.error()));
 
     std::unique_ptr<Accepted> first = accept(agent.secret());
     QVERIFY2(first && first->ready, qPrintable(agent.output()));
@@ -125,7 +126,8 @@ void TestAgentConnect::onceExitsAfterTheSession()
 void TestAgentConnect::wrongSecretIsReportedAndRetried()
 {
     AgentProcess agent;
-    QVERIFY2(agent.startConnecting(m_url, {QStringLiteral("--threads"), QStringLiteral("1")}), qPrintable(agent.error()));
+    QVERIFY2(agent.startConnecting(m_url, {QStringLiteral("--threads"), QStringLiteral("1")}),
+             qPrintable(agent.error()));
     // The app holds another secret: the agent must not get a session, and says why.
     std::unique_ptr<Accepted> connection = accept("not the agent's secret");
     QVERIFY(connection);

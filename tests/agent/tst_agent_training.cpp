@@ -86,7 +86,10 @@ void TestAgentTraining::initTestCase()
     QVERIFY2(m_agent.start({QStringLiteral("--threads"), QStringLiteral("1")}), qPrintable(m_agent.error()));
 }
 
-void TestAgentTraining::cleanupTestCase() { QCOMPARE(m_agent.stop(), 0); }
+void TestAgentTraining::cleanupTestCase()
+{
+    QCOMPARE(m_agent.stop(), 0);
+}
 
 void TestAgentTraining::trainsWithMetricsAndCredits()
 {
@@ -133,7 +136,7 @@ void TestAgentTraining::trainsWithMetricsAndCredits()
         QVERIFY(m.samplesPerSecond > 0.F);
         QCOMPARE(m.deviceMemoryBytes, quint64(0)); // CPU
         // Every agent stage, in pipeline order, on one clock.
-        const Stage order[] = {Stage::Receive, Stage::Unpack, Stage::QueueWait, Stage::HostToDevice,
+        const Stage order[] = {Stage::Receive, Stage::Unpack,   Stage::QueueWait,    Stage::HostToDevice,
                                Stage::Forward, Stage::Backward, Stage::OptimizerStep};
         qint64 previousEnd = 0;
         for (Stage stage : order) {
@@ -226,7 +229,8 @@ void TestAgentTraining::cosineScheduleDecays()
         QVERIFY2(metrics, qPrintable(client.closeMessage()));
         const double expected = 0.01 * 0.5 * (1.0 + std::cos(3.14159265358979 * step / kSteps));
         QVERIFY2(std::abs(metrics->learningRate - expected) < 1e-6,
-                 qPrintable(QStringLiteral("step %1: lr %2, expected %3").arg(step).arg(metrics->learningRate).arg(expected)));
+                 qPrintable(
+                     QStringLiteral("step %1: lr %2, expected %3").arg(step).arg(metrics->learningRate).arg(expected)));
     }
     client.close();
 }

@@ -15,7 +15,7 @@
 using namespace tandem::protocol;
 
 namespace {
-constexpr int kSide = 64;        // small, for the CPU
+constexpr int kSide = 64; // small, for the CPU
 constexpr int kChannels = 3;
 constexpr int kTrainBatch = 8;
 constexpr int kInferCount = 4;
@@ -62,7 +62,8 @@ void TestResnetExport::exportedWeightsMatchTorchvision()
 
     // Two training steps move the weights and the BatchNorm statistics away from their initial values.
     for (int step = 0; step < 2; ++step)
-        QVERIFY(client.sendBatch(data->batch(quint64(step), 0, Split::Train, step * kTrainBatch, kTrainBatch, kChannels, kSide)));
+        QVERIFY(client.sendBatch(
+            data->batch(quint64(step), 0, Split::Train, step * kTrainBatch, kTrainBatch, kChannels, kSide)));
     const Batch infer = data->batch(2, 0, Split::Infer, 100, kInferCount, kChannels, kSide);
     QVERIFY(client.sendBatch(infer));
     client.send(WeightsRequest{});

@@ -64,9 +64,13 @@ int main(int argc, char *argv[])
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Redraw time of Tandem's live charts with many points."));
     parser.addHelpOption();
-    const QCommandLineOption pointsOption(QStringLiteral("points"), QStringLiteral("Loss points (default 1000000)."), QStringLiteral("N"), QStringLiteral("1000000"));
-    const QCommandLineOption batchesOption(QStringLiteral("batches"), QStringLiteral("Timed batches for the stage chart (default 20000)."), QStringLiteral("N"), QStringLiteral("20000"));
-    const QCommandLineOption repeatOption(QStringLiteral("repeat"), QStringLiteral("Repeats per figure (default 15)."), QStringLiteral("N"), QStringLiteral("15"));
+    const QCommandLineOption pointsOption(QStringLiteral("points"), QStringLiteral("Loss points (default 1000000)."),
+                                          QStringLiteral("N"), QStringLiteral("1000000"));
+    const QCommandLineOption batchesOption(QStringLiteral("batches"),
+                                           QStringLiteral("Timed batches for the stage chart (default 20000)."),
+                                           QStringLiteral("N"), QStringLiteral("20000"));
+    const QCommandLineOption repeatOption(QStringLiteral("repeat"), QStringLiteral("Repeats per figure (default 15)."),
+                                          QStringLiteral("N"), QStringLiteral("15"));
     parser.addOptions({pointsOption, batchesOption, repeatOption});
     parser.process(app);
     const int points = std::max(1, parser.value(pointsOption).toInt());
@@ -82,7 +86,8 @@ int main(int argc, char *argv[])
     QElapsedTimer fill;
     fill.start();
     for (int i = 0; i < points; ++i) {
-        const float loss = float(2.3 * std::exp(-i / (points / 5.0)) + 0.05 + 0.2 * std::abs(std::sin(i * 12.9898) * 0.5));
+        const float loss =
+            float(2.3 * std::exp(-i / (points / 5.0)) + 0.05 + 0.2 * std::abs(std::sin(i * 12.9898) * 0.5));
         view.metrics().addStep(StepPoint{quint64(i), quint32(i / 10000), loss, 0.05F, float(1000 + (i % 97)), 0});
     }
     for (int i = 0; i < batches; ++i)

@@ -47,7 +47,10 @@ struct Settings {
     bool torchvision = false;
 };
 
-double seconds(qint64 ns) { return double(ns) / 1e9; }
+double seconds(qint64 ns)
+{
+    return double(ns) / 1e9;
+}
 
 // CPU time of the whole process (all threads, OpenCV's included): unlike wall time, it does not
 // depend on what else the machine is running.
@@ -75,7 +78,8 @@ QString buildPhotoFolder(const QString &target)
         const QString classDir = QDir(target).filePath(info.dir().dirName());
         QDir().mkpath(classDir);
         for (int k = 0; k < copies; ++k) {
-            const QString link = QDir(classDir).filePath(QStringLiteral("%1-%2.jpg").arg(info.completeBaseName()).arg(k));
+            const QString link =
+                QDir(classDir).filePath(QStringLiteral("%1-%2.jpg").arg(info.completeBaseName()).arg(k));
             if (!QFile::link(photo, link) && !QFile::copy(photo, link))
                 return {};
         }
@@ -130,7 +134,8 @@ Measured runPool(PreprocessPool &pool, const std::vector<SampleRef> &samples, co
     for (int epoch = 0; epoch < settings.repeat; ++epoch) {
         for (size_t first = 0; first < samples.size(); first += size_t(settings.batch)) {
             const std::vector<SampleRef> batch(samples.begin() + qsizetype(first),
-                                               samples.begin() + qsizetype(std::min(samples.size(), first + size_t(settings.batch))));
+                                               samples.begin() +
+                                                   qsizetype(std::min(samples.size(), first + size_t(settings.batch))));
             const PreparedBatch prepared = pool.processBatch(batch, options, quint64(epoch));
             measured.images += prepared.count();
             measured.failures += qint64(prepared.failures.size());
@@ -225,8 +230,8 @@ std::optional<TorchFigures> runTorchvision(const Settings &settings, QString &de
     QProcess python;
     python.setProcessChannelMode(QProcess::MergedChannels);
     const qint64 cpuStart = childrenCpuNs();
-    python.start(QStringLiteral("/usr/bin/python3"),
-                 {script, settings.dir, QString::number(settings.size), QStringLiteral("2"), QString::number(settings.repeat)});
+    python.start(QStringLiteral("/usr/bin/python3"), {script, settings.dir, QString::number(settings.size),
+                                                      QStringLiteral("2"), QString::number(settings.repeat)});
     if (!python.waitForStarted(10'000)) {
         detail = QStringLiteral("cannot start /usr/bin/python3");
         return std::nullopt;
@@ -256,12 +261,21 @@ int main(int argc, char *argv[])
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Preprocessing throughput: the pool against a naive baseline."));
     parser.addHelpOption();
-    parser.addPositionalArgument(QStringLiteral("DIR"), QStringLiteral("class-per-folder image tree (default: photos from mate-backgrounds)"), QStringLiteral("[DIR]"));
-    const QCommandLineOption sizeOption(QStringLiteral("size"), QStringLiteral("output side (default 224)"), QStringLiteral("px"), QStringLiteral("224"));
-    const QCommandLineOption threadsOption(QStringLiteral("threads"), QStringLiteral("pool threads (default: all cores)"), QStringLiteral("N"), QStringLiteral("0"));
-    const QCommandLineOption repeatOption(QStringLiteral("repeat"), QStringLiteral("passes over the images (default 2)"), QStringLiteral("R"), QStringLiteral("2"));
-    const QCommandLineOption batchOption(QStringLiteral("batch"), QStringLiteral("batch size (default 64)"), QStringLiteral("B"), QStringLiteral("64"));
-    const QCommandLineOption torchOption(QStringLiteral("torchvision"), QStringLiteral("also run torchvision's ImageFolder + DataLoader (2 workers)"));
+    parser.addPositionalArgument(QStringLiteral("DIR"),
+                                 QStringLiteral("class-per-folder image tree (default: photos from mate-backgrounds)"),
+                                 QStringLiteral("[DIR]"));
+    const QCommandLineOption sizeOption(QStringLiteral("size"), QStringLiteral("output side (default 224)"),
+                                        QStringLiteral("px"), QStringLiteral("224"));
+    const QCommandLineOption threadsOption(QStringLiteral("threads"),
+                                           QStringLiteral("pool threads (default: all cores)"), QStringLiteral("N"),
+                                           QStringLiteral("0"));
+    const QCommandLineOption repeatOption(QStringLiteral("repeat"),
+                                          QStringLiteral("passes over the images (default 2)"), QStringLiteral("R"),
+                                          QStringLiteral("2"));
+    const QCommandLineOption batchOption(QStringLiteral("batch"), QStringLiteral("batch size (default 64)"),
+                                         QStringLiteral("B"), QStringLiteral("64"));
+    const QCommandLineOption torchOption(QStringLiteral("torchvision"),
+                                         QStringLiteral("also run torchvision's ImageFolder + DataLoader (2 workers)"));
     parser.addOptions({sizeOption, threadsOption, repeatOption, batchOption, torchOption});
     parser.process(app);
 
@@ -285,7 +299,9 @@ int main(int argc, char *argv[])
 
     const DatasetIndex index = DatasetIndex::scan(settings.dir, {0.0, 0, 0});
     if (!index.error().isEmpty() || index.samples().empty()) {
-        std::fprintf(stderr, "%s\n", qPrintable(index.error().isEmpty() ? QStringLiteral("no images in ") + settings.dir : index.error()));
+        std::fprintf(
+            stderr, "%s\n",
+            qPrintable(index.error().isEmpty() ? QStringLiteral("no images in ") + settings.dir : index.error()));
         return 1;
     }
     std::vector<SampleRef> samples;
@@ -294,9 +310,10 @@ int main(int argc, char *argv[])
     const qint64 bytes = warmUp(samples);
     const int threads = settings.threads > 0 ? settings.threads : std::max(1, QThread::idealThreadCount());
 
-    std::printf("bench-preprocess: %zu images (%.1f MiB) in %s, %zu classes, output %d×%d RGB, %d pass(es), %d CPU threads\n",
-                samples.size(), double(bytes) / (1 << 20), qPrintable(settings.dir), size_t(index.classNames().size()),
-                settings.size, settings.size, settings.repeat, QThread::idealThreadCount());
+    std::printf(
+        "bench-preprocess: %zu images (%.1f MiB) in %s, %zu classes, output %d×%d RGB, %d pass(es), %d CPU threads\n",
+        samples.size(), double(bytes) / (1 << 20), qPrintable(settings.dir), size_t(index.classNames().size()),
+        settings.size, settings.size, settings.repeat, QThread::idealThreadCount());
     std::fflush(stdout);
 
     PreprocessPool pool(settings.threads);
@@ -319,8 +336,10 @@ int main(int argc, char *argv[])
     const double poolRate = poolAll.perSecond();
 
     std::printf("\n%-72s %10s %10s\n", "method (all images)", "images/s", "vs naive");
-    std::printf("%-72s %10.1f %9.2f×\n", "naive: 1 thread, full decode, INTER_AREA shorter side, centre crop", naive, 1.0);
-    const QString poolLabel = QStringLiteral("tandem pool: %1 threads, reduced decode, RandomResizedCrop + flip").arg(threads);
+    std::printf("%-72s %10.1f %9.2f×\n", "naive: 1 thread, full decode, INTER_AREA shorter side, centre crop", naive,
+                1.0);
+    const QString poolLabel =
+        QStringLiteral("tandem pool: %1 threads, reduced decode, RandomResizedCrop + flip").arg(threads);
     std::printf("%-72s %10.1f %9.2f×\n", qPrintable(poolLabel), poolRate, poolRate / naive);
     int status = 0;
     std::optional<TorchFigures> torch;
@@ -328,7 +347,8 @@ int main(int argc, char *argv[])
         QString detail;
         torch = runTorchvision(settings, detail);
         if (torch) {
-            std::printf("%-72s %10.1f %9.2f×\n", "torchvision: ImageFolder + DataLoader, 2 workers, RandomResizedCrop + flip",
+            std::printf("%-72s %10.1f %9.2f×\n",
+                        "torchvision: ImageFolder + DataLoader, 2 workers, RandomResizedCrop + flip",
                         torch->imagesPerSecond, torch->imagesPerSecond / naive);
         } else {
             std::printf("\ntorchvision baseline failed: %s\n", qPrintable(detail));
@@ -339,28 +359,30 @@ int main(int argc, char *argv[])
     if (torch)
         std::printf("pool / torchvision: %.2f× (target ≥ 5×)\n", poolRate / torch->imagesPerSecond);
 
-    std::printf("\n%-24s %8s %14s %14s %10s %16s %16s\n", "by kind", "images", "naive img/s", "pool img/s", "pool/naive",
-                "naive CPU ms/img", "pool CPU ms/img");
+    std::printf("\n%-24s %8s %14s %14s %10s %16s %16s\n", "by kind", "images", "naive img/s", "pool img/s",
+                "pool/naive", "naive CPU ms/img", "pool CPU ms/img");
     for (size_t i = 0; i < groups.size(); ++i) {
         if (groups[i].samples.empty())
             continue;
         const auto &[byPool, byNaive] = byGroup[i];
         std::printf("%-24s %8zu %14.1f %14.1f %9.2f× %16.1f %16.1f\n", groups[i].name, groups[i].samples.size(),
-                    byNaive.perSecond(), byPool.perSecond(), byPool.perSecond() / byNaive.perSecond(), byNaive.cpuMsPerImage(),
-                    byPool.cpuMsPerImage());
+                    byNaive.perSecond(), byPool.perSecond(), byPool.perSecond() / byNaive.perSecond(),
+                    byNaive.cpuMsPerImage(), byPool.cpuMsPerImage());
     }
-    std::printf("%-24s %8zu %14.1f %14.1f %9.2f× %16.1f %16.1f\n", "all", samples.size(), naive, poolRate, poolRate / naive,
-                naiveAll.cpuMsPerImage(), poolAll.cpuMsPerImage());
+    std::printf("%-24s %8zu %14.1f %14.1f %9.2f× %16.1f %16.1f\n", "all", samples.size(), naive, poolRate,
+                poolRate / naive, naiveAll.cpuMsPerImage(), poolAll.cpuMsPerImage());
     // Wall-clock figures need otherwise idle cores; CPU time shows the work saved regardless.
-    std::printf("CPU work per image, naive / pool: %.2f× (with %d idle cores the pool's rate can reach about %d× that ratio)\n",
-                naiveAll.cpuMsPerImage() / poolAll.cpuMsPerImage(), threads, threads);
+    std::printf(
+        "CPU work per image, naive / pool: %.2f× (with %d idle cores the pool's rate can reach about %d× that ratio)\n",
+        naiveAll.cpuMsPerImage() / poolAll.cpuMsPerImage(), threads, threads);
     if (torch) {
         std::printf("CPU work per image, torchvision / pool: %.2f× (torchvision %.1f ms/img, its processes together)\n",
                     torch->cpuMsPerImage / poolAll.cpuMsPerImage(), torch->cpuMsPerImage);
     }
     const double perImage = poolAll.images > 0 ? 1e6 * double(poolAll.images) : 1;
-    std::printf("\npool busy time per image: read %.2f ms, decode %.2f ms, transform %.2f ms\n", double(poolAll.readNs) / perImage,
-                double(poolAll.decodeNs) / perImage, double(poolAll.transformNs) / perImage);
+    std::printf("\npool busy time per image: read %.2f ms, decode %.2f ms, transform %.2f ms\n",
+                double(poolAll.readNs) / perImage, double(poolAll.decodeNs) / perImage,
+                double(poolAll.transformNs) / perImage);
     if (poolAll.failures > 0 || naiveAll.failures > 0) {
         std::printf("failures (not counted): pool %lld, naive %lld\n", static_cast<long long>(poolAll.failures),
                     static_cast<long long>(naiveAll.failures));

@@ -22,7 +22,8 @@ int main(int argc, char **argv)
     parser.addHelpOption();
     const QCommandLineOption batches(QStringLiteral("batches"), QStringLiteral("Batches to simulate (default 10000)."),
                                      QStringLiteral("N"), QStringLiteral("10000"));
-    const QCommandLineOption out(QStringLiteral("out"), QStringLiteral("Keep the files in DIR."), QStringLiteral("DIR"));
+    const QCommandLineOption out(QStringLiteral("out"), QStringLiteral("Keep the files in DIR."),
+                                 QStringLiteral("DIR"));
     parser.addOptions({batches, out});
     parser.process(app);
 
@@ -42,8 +43,8 @@ int main(int argc, char **argv)
     const QString dir = parser.isSet(out) ? parser.value(out) : temporary.path();
     using tandem::ReportExporter;
     const std::pair<ReportExporter::Format, const char *> formats[] = {
-        {ReportExporter::Csv, "csv"}, {ReportExporter::Json, "json"}, {ReportExporter::Trace, "chrome trace"},
-        {ReportExporter::Html, "html"}, {ReportExporter::Pdf, "pdf"}, {ReportExporter::Session, "session file"}};
+        {ReportExporter::Csv, "csv"},   {ReportExporter::Json, "json"}, {ReportExporter::Trace, "chrome trace"},
+        {ReportExporter::Html, "html"}, {ReportExporter::Pdf, "pdf"},   {ReportExporter::Session, "session file"}};
     for (const auto &[format, name] : formats) {
         timer.restart();
         const tandem::ExportResult result = ReportExporter::exportAll(record, dir, QStringLiteral("bench"), format);

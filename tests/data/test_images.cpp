@@ -88,8 +88,8 @@ QByteArray TestImages::withExifOrientation(const QByteArray &jpeg, int orientati
     u16(tiff, 3);      // SHORT
     u32(tiff, 1);
     u16(tiff, quint16(orientation));
-    u16(tiff, 0);      // padding of the 4-byte value field
-    u32(tiff, 0);      // no next IFD
+    u16(tiff, 0); // padding of the 4-byte value field
+    u32(tiff, 0); // no next IFD
     QByteArray payload = QByteArray("Exif\0\0", 6) + tiff;
     QByteArray segment("\xFF\xE1", 2);
     const int length = int(payload.size()) + 2;

@@ -26,7 +26,8 @@ public:
     [[nodiscard]] static QByteArray encode(const cv::Mat &image, const char *extension, int jpegQuality = 95);
 
     // The JPEG with an EXIF APP1 segment holding only an Orientation tag, right after SOI.
-    [[nodiscard]] static QByteArray withExifOrientation(const QByteArray &jpeg, int orientation, bool bigEndian = false);
+    [[nodiscard]] static QByteArray withExifOrientation(const QByteArray &jpeg, int orientation,
+                                                        bool bigEndian = false);
     // A valid PNG signature and IHDR (correct CRC) for a width × height RGB image, and no pixels.
     [[nodiscard]] static QByteArray pngHeaderOnly(quint32 width, quint32 height);
     // A real JPEG whose frame header (SOF) is patched to claim width × height.

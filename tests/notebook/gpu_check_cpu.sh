@@ -6,6 +6,7 @@
 # debs/, the build against a pip PyTorch, CUDA, bf16 and the ≥ 0.9 ratio itself.
 #   gpu_check_cpu.sh SOURCE_DIR BUILD_DIR RECORD_BATCHES AGENT PYTHON WORK
 set -euo pipefail
+trap 'echo "$(basename "$0"): line $LINENO failed (exit $?): $BASH_COMMAND" >&2' ERR
 source_dir=$1 build_dir=$2 recorder=$3 agent=$4 python=$5 work=$6
 rm -rf "$work"
 mkdir -p "$work/debs"

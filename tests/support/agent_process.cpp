@@ -36,7 +36,8 @@ bool AgentProcess::launch(const QStringList &arguments, int timeoutMs)
     m_process.setProcessEnvironment(environment);
     m_process.start(QStringLiteral(TANDEM_AGENT_PATH), arguments);
     if (!m_process.waitForStarted(timeoutMs)) {
-        m_error = QStringLiteral("could not start %1: %2").arg(QStringLiteral(TANDEM_AGENT_PATH), m_process.errorString());
+        m_error =
+            QStringLiteral("could not start %1: %2").arg(QStringLiteral(TANDEM_AGENT_PATH), m_process.errorString());
         return false;
     }
     return true;

@@ -39,12 +39,18 @@ private Q_SLOTS:
         QTest::addColumn<QString>("secret");
         QTest::addColumn<QString>("problem"); // a word the message must contain; empty: valid
         QTest::newRow("local needs nothing") << int(AgentMode::Local) << QString() << QString() << QString();
-        QTest::newRow("dial without url") << int(AgentMode::Dial) << QString() << QStringLiteral("s") << QStringLiteral("address");
-        QTest::newRow("dial http") << int(AgentMode::Dial) << QStringLiteral("http://x:1") << QStringLiteral("s") << QStringLiteral("ws://");
-        QTest::newRow("secret in url") << int(AgentMode::Dial) << QStringLiteral("ws://me:pw@x:1") << QStringLiteral("s") << QStringLiteral("URL");
-        QTest::newRow("dial without secret") << int(AgentMode::Dial) << QStringLiteral("ws://x:1") << QString() << QStringLiteral("secret");
-        QTest::newRow("dial complete") << int(AgentMode::Dial) << QStringLiteral("wss://a.example") << QStringLiteral("s") << QString();
-        QTest::newRow("listen without secret") << int(AgentMode::Listen) << QString() << QString() << QStringLiteral("secret");
+        QTest::newRow("dial without url")
+            << int(AgentMode::Dial) << QString() << QStringLiteral("s") << QStringLiteral("address");
+        QTest::newRow("dial http") << int(AgentMode::Dial) << QStringLiteral("http://x:1") << QStringLiteral("s")
+                                   << QStringLiteral("ws://");
+        QTest::newRow("secret in url") << int(AgentMode::Dial) << QStringLiteral("ws://me:pw@x:1")
+                                       << QStringLiteral("s") << QStringLiteral("URL");
+        QTest::newRow("dial without secret")
+            << int(AgentMode::Dial) << QStringLiteral("ws://x:1") << QString() << QStringLiteral("secret");
+        QTest::newRow("dial complete") << int(AgentMode::Dial) << QStringLiteral("wss://a.example")
+                                       << QStringLiteral("s") << QString();
+        QTest::newRow("listen without secret")
+            << int(AgentMode::Listen) << QString() << QString() << QStringLiteral("secret");
     }
     void validate()
     {
@@ -195,7 +201,9 @@ private Q_SLOTS:
         QSignalSpy failed(&session, &TrainingSession::connectionFailed);
         session.start(options, m_index);
         QTRY_VERIFY_WITH_TIMEOUT(session.state() == TrainingSession::State::Training, 20000);
-        QTRY_VERIFY_WITH_TIMEOUT(panel.findChild<QLabel *>(QStringLiteral("clockLabel"))->text().contains(QStringLiteral("Round trip")), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            panel.findChild<QLabel *>(QStringLiteral("clockLabel"))->text().contains(QStringLiteral("Round trip")),
+            10000);
         agent.kill();
         QTRY_VERIFY_WITH_TIMEOUT(!failed.isEmpty(), 20000);
         QCOMPARE(failed.first().at(0).value<protocol::ConnectionError>(), protocol::ConnectionError::Dropped);

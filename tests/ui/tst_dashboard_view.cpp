@@ -66,7 +66,9 @@ private Q_SLOTS:
         view.show();
         QVERIFY(QTest::qWaitForWindowExposed(&view));
         for (int i = 0; i < 1'000'000; ++i)
-            view.metrics().addStep(StepPoint{quint64(i), 0, float(2.0 * std::exp(-i / 2e5) + 0.1 * ((qint64(i) * 7919) % 13) / 13.0), 0.05F, 1000.F, 0});
+            view.metrics().addStep(StepPoint{quint64(i), 0,
+                                             float(2.0 * std::exp(-i / 2e5) + 0.1 * ((qint64(i) * 7919) % 13) / 13.0),
+                                             0.05F, 1000.F, 0});
         view.metrics().addStep(StepPoint{1'000'000, 0, 50.F, 0.05F, 1000.F, 0}); // one spike
         QElapsedTimer clock;
         clock.start();
@@ -76,7 +78,8 @@ private Q_SLOTS:
         const int width = int(chart->chart()->plotArea().width());
         QVERIFY(width > 100);
         // About two points per pixel column (the plot's width moves a little as the axis labels change).
-        QVERIFY2(chart->series(0)->count() <= int(2.1 * width) + 4, qPrintable(QString::number(chart->series(0)->count())));
+        QVERIFY2(chart->series(0)->count() <= int(2.1 * width) + 4,
+                 qPrintable(QString::number(chart->series(0)->count())));
         QVERIFY(chart->series(0)->count() > width / 2);
         // The spike survives decimation and sets the axis.
         QVERIFY(chart->yAxis()->max() >= 50.0);
@@ -119,7 +122,7 @@ private Q_SLOTS:
         QVERIFY(read && top);
         QCOMPARE(read->count(), 50);
         QCOMPARE(read->at(0).y(), 1.0); // read: 1 ms
-        QCOMPARE(top->at(0).y(), 19.0);  // every stage's milliseconds, stacked
+        QCOMPARE(top->at(0).y(), 19.0); // every stage's milliseconds, stacked
         QVERIFY(chart->upperSeries(protocol::Stage::CreditWait) == nullptr);
     }
 };

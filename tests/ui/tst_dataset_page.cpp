@@ -46,7 +46,8 @@ private Q_SLOTS:
         QCOMPARE(classes->index(0, ClassBalanceModel::NameColumn).data().toString(), QStringLiteral("class_0"));
         QCOMPARE(classes->index(1, ClassBalanceModel::TrainColumn).data().toString(), QStringLiteral("5"));
         QCOMPARE(classes->index(1, ClassBalanceModel::ValColumn).data().toString(), QStringLiteral("2"));
-        QCOMPARE(classes->index(0, ClassBalanceModel::BalanceColumn).data(ClassBalanceModel::FractionRole).toDouble(), 1.0);
+        QCOMPARE(classes->index(0, ClassBalanceModel::BalanceColumn).data(ClassBalanceModel::FractionRole).toDouble(),
+                 1.0);
         QCOMPARE(page.grid()->model()->rowCount(), 21);
         QCOMPARE(page.classPanel()->skippedView()->fileCount(), 1);
         QVERIFY(page.classPanel()->skippedView()->topLevelItem(0)->text(1).contains(QStringLiteral("PDF")));

@@ -74,7 +74,8 @@ private Q_SLOTS:
         QCOMPARE(window.findChild<QSpinBox *>(QStringLiteral("epochsSpin"))->value(), 7);
         QCOMPARE(window.findChild<QSpinBox *>(QStringLiteral("widthSpin"))->value(), 64);
         QVERIFY(window.findChild<QRadioButton *>(QStringLiteral("modeDial"))->isChecked());
-        QCOMPARE(window.findChild<QLineEdit *>(QStringLiteral("agentUrl"))->text(), QStringLiteral("ws://gpu.example:8765"));
+        QCOMPARE(window.findChild<QLineEdit *>(QStringLiteral("agentUrl"))->text(),
+                 QStringLiteral("ws://gpu.example:8765"));
         QVERIFY(window.findChild<SecretField *>()->secret().isEmpty());
         QCOMPARE(window.trainingPage()->dashboard()->smoothing(), 0.6);
         QCOMPARE(window.tabs()->currentIndex(), 1);
@@ -124,7 +125,10 @@ private Q_SLOTS:
         QVERIFY(dashboard->stageChart()->upperSeries(protocol::Stage::Forward)->count() > 0);
         QVERIFY(!dashboard->verdictText().isEmpty());
         QVERIFY(QFileInfo(m_dir.filePath(QStringLiteral("weights.pt"))).size() > 0);
-        QVERIFY(window.messageArea()->texts().join(QLatin1Char('\n')).contains(QStringLiteral("Saved the trained weights")));
+        QVERIFY(window.messageArea()
+                    ->texts()
+                    .join(QLatin1Char('\n'))
+                    .contains(QStringLiteral("Saved the trained weights")));
         QVERIFY(window.pauseAction() && !window.stopAction()->isEnabled() && window.startAction()->isEnabled());
 
         // The run can be exported and saved, and a saved run shown again.
@@ -191,7 +195,9 @@ private Q_SLOTS:
         window.findChild<SecretField *>()->setSecret("wrong");
         window.startAction()->trigger();
 
-        QTRY_VERIFY_WITH_TIMEOUT(window.messageArea()->texts().join(QLatin1Char('\n')).contains(QStringLiteral("refused the secret")), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            window.messageArea()->texts().join(QLatin1Char('\n')).contains(QStringLiteral("refused the secret")),
+            20000);
         QVERIFY(window.trainingPage()->connection()->errorText().contains(QStringLiteral("Wrong secret")));
         QVERIFY(window.startAction()->isEnabled()); // ready to try again
 #endif

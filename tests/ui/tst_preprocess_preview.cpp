@@ -21,7 +21,9 @@ QImage expected(const QString &path, const PreprocessOptions &options, quint64 s
     if (!result.ok())
         return {};
     const cv::Mat &m = result.image;
-    return QImage(m.data, m.cols, m.rows, int(m.step), m.channels() == 3 ? QImage::Format_RGB888 : QImage::Format_Grayscale8).copy();
+    return QImage(m.data, m.cols, m.rows, int(m.step),
+                  m.channels() == 3 ? QImage::Format_RGB888 : QImage::Format_Grayscale8)
+        .copy();
 }
 } // namespace
 
@@ -69,10 +71,11 @@ private Q_SLOTS:
         QSignalSpy shown(&preview, &PreprocessPreview::frameShown);
         preview.setOptions(options);
         preview.setPaths(m_paths);
-        QTRY_VERIFY(preview.tileCount() == m_paths.size() && preview.renderer()->options() == options
-                    && !preview.renderer()->isRendering() && !shown.isEmpty());
+        QTRY_VERIFY(preview.tileCount() == m_paths.size() && preview.renderer()->options() == options &&
+                    !preview.renderer()->isRendering() && !shown.isEmpty());
         for (int i = 0; i < m_paths.size(); ++i) {
-            const QImage want = expected(m_paths[i], options, PreviewRenderer::seedFor(preview.renderer()->seedBase(), i));
+            const QImage want =
+                expected(m_paths[i], options, PreviewRenderer::seedFor(preview.renderer()->seedBase(), i));
             QVERIFY(!want.isNull());
             QCOMPARE(preview.outputImage(i).size(), QSize(width, height));
             QCOMPARE(preview.outputImage(i), want); // pixel for pixel: the training code path

@@ -37,7 +37,8 @@ private Q_SLOTS:
         for (int i = 0; i < kImages; ++i) {
             samples[std::size_t(i)].label = i % 10;
             // A few real files; the rest do not exist and fail to decode, which costs the same queue.
-            samples[std::size_t(i)].path = i < m_real.size() ? m_real[i] : m_dir.filePath(QStringLiteral("missing/%1.png").arg(i));
+            samples[std::size_t(i)].path =
+                i < m_real.size() ? m_real[i] : m_dir.filePath(QStringLiteral("missing/%1.png").arg(i));
             samples[std::size_t(i)].split = i % 10 == 0 ? SampleSplit::Val : SampleSplit::Train;
         }
         QStringList classes;
@@ -88,7 +89,8 @@ private Q_SLOTS:
         grid.show();
         QVERIFY(QTest::qWaitForWindowExposed(&grid));
         DatasetModel *model = grid.model();
-        QTRY_COMPARE(model->index(3).data(DatasetModel::ThumbnailStateRole).toInt(), int(DatasetModel::ThumbnailState::Ready));
+        QTRY_COMPARE(model->index(3).data(DatasetModel::ThumbnailStateRole).toInt(),
+                     int(DatasetModel::ThumbnailState::Ready));
         const QPixmap thumb = model->index(3).data(Qt::DecorationRole).value<QPixmap>();
         QCOMPARE(thumb.size(), QSize(160, 107)); // longest side 160, aspect kept
 
@@ -101,7 +103,8 @@ private Q_SLOTS:
     void missingFilesShowAsBroken()
     {
         ThumbnailGrid grid;
-        grid.setSamples({{m_dir.filePath(QStringLiteral("nope.jpg")), 0, SampleSplit::Train, 0}}, {QStringLiteral("x")});
+        grid.setSamples({{m_dir.filePath(QStringLiteral("nope.jpg")), 0, SampleSplit::Train, 0}},
+                        {QStringLiteral("x")});
         grid.resize(300, 300);
         grid.show();
         QVERIFY(QTest::qWaitForWindowExposed(&grid));

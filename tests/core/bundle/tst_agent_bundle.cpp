@@ -18,7 +18,10 @@ namespace {
 
 constexpr qint64 kMaxBundleBytes = 512 * 1024; // "a few hundred KB"
 
-QString sourceDir() { return QStringLiteral(TANDEM_SOURCE_DIR); }
+QString sourceDir()
+{
+    return QStringLiteral(TANDEM_SOURCE_DIR);
+}
 
 // Every .cpp/.h a CMakeLists.txt names, relative to the repository root.
 QStringList sourcesNamedIn(const QString &folder)
@@ -78,7 +81,8 @@ void TestAgentBundle::extractsWithEverythingTheAgentBuildNeeds()
     const QDir top(into + QLatin1Char('/') + QLatin1String(AgentBundle::kTopFolder));
     QVERIFY(top.exists());
 
-    QStringList needed = sourcesNamedIn(QStringLiteral("colab_agent")) + sourcesNamedIn(QStringLiteral("core/protocol"));
+    QStringList needed =
+        sourcesNamedIn(QStringLiteral("colab_agent")) + sourcesNamedIn(QStringLiteral("core/protocol"));
     QVERIFY2(needed.size() >= 10, qPrintable(needed.join(QLatin1Char(' ')))); // the parser found the lists
     needed << QStringLiteral("CMakeLists.txt") << QStringLiteral("colab_agent/CMakeLists.txt")
            << QStringLiteral("core/protocol/CMakeLists.txt") << QStringLiteral("colab_agent/main.cpp")
@@ -95,8 +99,8 @@ void TestAgentBundle::extractsWithEverythingTheAgentBuildNeeds()
     QCOMPARE(inArchive, QSet<QString>(result.files.begin(), result.files.end()));
     for (const QString &file : std::as_const(result.files)) {
         QVERIFY2(!file.startsWith(QLatin1String("colab_agent/gpu_check/")), qPrintable(file));
-        QVERIFY2(file == QLatin1String("CMakeLists.txt") || file.startsWith(QLatin1String("colab_agent/"))
-                     || file.startsWith(QLatin1String("core/protocol/")),
+        QVERIFY2(file == QLatin1String("CMakeLists.txt") || file.startsWith(QLatin1String("colab_agent/")) ||
+                     file.startsWith(QLatin1String("core/protocol/")),
                  qPrintable(file));
         if (file == QLatin1String("CMakeLists.txt"))
             continue;

@@ -21,13 +21,12 @@ QJsonArray runCell(const QString &cell, QString *problem)
         *problem = QStringLiteral("python3 not found");
         return {};
     }
-    const QString driver = QStringLiteral(
-        "import ast, json, sys, types\n"
-        "source = sys.stdin.read()\n"
-        "ast.parse(source)\n"
-        "stub = types.ModuleType('tandem_colab')\n"
-        "stub.start_agent = lambda d, u, s: print(json.dumps([d, u, s]))\n"
-        "exec(compile(source, 'cell', 'exec'), {'tandem_colab': stub})\n");
+    const QString driver = QStringLiteral("import ast, json, sys, types\n"
+                                          "source = sys.stdin.read()\n"
+                                          "ast.parse(source)\n"
+                                          "stub = types.ModuleType('tandem_colab')\n"
+                                          "stub.start_agent = lambda d, u, s: print(json.dumps([d, u, s]))\n"
+                                          "exec(compile(source, 'cell', 'exec'), {'tandem_colab': stub})\n");
     QProcess process;
     process.start(python, {QStringLiteral("-c"), driver});
     process.write(cell.toUtf8());
@@ -57,8 +56,8 @@ void TestNotebookCell::dialOut_data()
     QTest::newRow("generated secret") << QUrl(QStringLiteral("wss://calm-river-1234.trycloudflare.com"))
                                       << QByteArray("Vq3dk2-7_aZ0pL9xYwQe4rTu8iOsNbMc1HjGfKx5E0A");
     QTest::newRow("ssh forward") << QUrl(QStringLiteral("ws://127.0.0.1:8765")) << QByteArray("s3cret");
-    QTest::newRow("quotes and backslashes") << QUrl(QStringLiteral("wss://example.org/tandem/"))
-                                            << QByteArray("a\"b'c\\d\\\\\"\"\"'''");
+    QTest::newRow("quotes and backslashes")
+        << QUrl(QStringLiteral("wss://example.org/tandem/")) << QByteArray("a\"b'c\\d\\\\\"\"\"'''");
     QTest::newRow("control characters") << QUrl(QStringLiteral("ws://[::1]:9000")) << QByteArray("tab\tnew\nline\x7f");
     QTest::newRow("non-ASCII") << QUrl(QStringLiteral("wss://exämple.org/ü"))
                                << QStringLiteral("clé·秘密·\U0001F511").toUtf8();

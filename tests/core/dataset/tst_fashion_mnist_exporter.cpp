@@ -26,8 +26,8 @@ QByteArray readIdx(const QString &path, qint64 headerBytes, qint64 offset, qint6
         return {};
     QByteArray skip(int(headerBytes + offset), '\0');
     QByteArray data(int(count), '\0');
-    const bool ok = gzread(file, skip.data(), unsigned(skip.size())) == skip.size()
-        && gzread(file, data.data(), unsigned(data.size())) == data.size();
+    const bool ok = gzread(file, skip.data(), unsigned(skip.size())) == skip.size() &&
+                    gzread(file, data.data(), unsigned(data.size())) == data.size();
     gzclose(file);
     return ok ? data : QByteArray();
 }
@@ -80,8 +80,8 @@ void TestFashionMnistExporter::exportsWithLimits()
     QVERIFY(dir.isValid());
     qint64 lastDone = -1;
     qint64 lastTotal = -1;
-    const FashionMnistExportResult result = FashionMnistExporter::exportTo(
-        dir.path(), {kSource, train, val}, nullptr, [&](qint64 done, qint64 total) {
+    const FashionMnistExportResult result =
+        FashionMnistExporter::exportTo(dir.path(), {kSource, train, val}, nullptr, [&](qint64 done, qint64 total) {
             lastDone = done;
             lastTotal = total;
         });
@@ -98,7 +98,8 @@ void TestFashionMnistExporter::exportsWithLimits()
     QCOMPARE(names.back(), QStringLiteral("Ankle_boot"));
     QStringList sortedNames = names;
     sortedNames.sort();
-    for (const auto &[split, perClass] : {std::pair{QStringLiteral("train"), train}, std::pair{QStringLiteral("val"), val}}) {
+    for (const auto &[split, perClass] :
+         {std::pair{QStringLiteral("train"), train}, std::pair{QStringLiteral("val"), val}}) {
         QStringList folders = QDir(dir.filePath(split)).entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name);
         QCOMPARE(folders, sortedNames);
         const std::map<QString, int> counts = countPngs(dir.filePath(split));
@@ -115,7 +116,8 @@ void TestFashionMnistExporter::pixelsAndLabelsMatchTheSource()
     QVERIFY2(result.ok(), qPrintable(result.error));
     const QStringList names = FashionMnistExporter::classNames();
     // Training sample 0 is an ankle boot (label 9); test sample 0 as well.
-    for (const auto &[split, set] : {std::pair{QStringLiteral("train"), QStringLiteral("train")}, std::pair{QStringLiteral("val"), QStringLiteral("t10k")}}) {
+    for (const auto &[split, set] : {std::pair{QStringLiteral("train"), QStringLiteral("train")},
+                                     std::pair{QStringLiteral("val"), QStringLiteral("t10k")}}) {
         const QByteArray label = readIdx(QStringLiteral("%1/%2-labels-idx1-ubyte.gz").arg(kSource, set), 8, 0, 1);
         const QByteArray pixels = readIdx(QStringLiteral("%1/%2-images-idx3-ubyte.gz").arg(kSource, set), 16, 0, 784);
         QCOMPARE(label.size(), 1);
@@ -154,10 +156,12 @@ void TestFashionMnistExporter::idempotent()
 void TestFashionMnistExporter::missingPackage()
 {
     QTemporaryDir dir;
-    const FashionMnistExportResult result =
-        FashionMnistExporter::exportTo(dir.filePath(QStringLiteral("out")), {dir.filePath(QStringLiteral("nowhere")), 1, 1});
+    const FashionMnistExportResult result = FashionMnistExporter::exportTo(
+        dir.filePath(QStringLiteral("out")), {dir.filePath(QStringLiteral("nowhere")), 1, 1});
     QVERIFY(!result.ok());
-    QCOMPARE(result.error, QStringLiteral("install dataset-fashion-mnist: %1/nowhere/train-images-idx3-ubyte.gz not found").arg(dir.path()));
+    QCOMPARE(result.error,
+             QStringLiteral("install dataset-fashion-mnist: %1/nowhere/train-images-idx3-ubyte.gz not found")
+                 .arg(dir.path()));
     QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("out"))));
 }
 
@@ -177,7 +181,8 @@ void TestFashionMnistExporter::corruptSource()
     QTemporaryDir out;
     const FashionMnistExportResult result = FashionMnistExporter::exportTo(out.path(), {source.path(), 0, 1});
     QVERIFY(!result.ok());
-    QVERIFY2(result.error.startsWith(source.filePath(QStringLiteral("train-images-idx3-ubyte.gz"))), qPrintable(result.error));
+    QVERIFY2(result.error.startsWith(source.filePath(QStringLiteral("train-images-idx3-ubyte.gz"))),
+             qPrintable(result.error));
 
     // A labels file that is not IDX at all.
     QVERIFY(QFile::remove(source.filePath(QStringLiteral("train-labels-idx1-ubyte.gz"))));

@@ -87,7 +87,8 @@ private:
 
 void TestImagePreprocessor::initTestCase()
 {
-    QVERIFY2(!TestImages::naturePhotos().isEmpty(), "the photographs come from Debian's mate-backgrounds package: apt-get install mate-backgrounds");
+    QVERIFY2(!TestImages::naturePhotos().isEmpty(),
+             "the photographs come from Debian's mate-backgrounds package: apt-get install mate-backgrounds");
     QVERIFY(m_dir.isValid());
     m_photoPath = TestImages::photo("Dune.jpg");
 }
@@ -106,17 +107,19 @@ void TestImagePreprocessor::shapeAndType_data()
     QTest::newRow("rgb centre 160x96") << m_photoPath << makeOptions(160, 96, Color::Rgb, Crop::Center) << dune;
     QTest::newRow("rgb centre 96x160") << m_photoPath << makeOptions(96, 160, Color::Rgb, Crop::Center) << dune;
     QTest::newRow("upscale 2048") << m_photoPath << makeOptions(2048, 2048, Color::Rgb, Crop::Center) << dune;
-    QTest::newRow("progressive") << TestImages::photo("FreshFlower.jpg") << makeOptions(224, 224, Color::Rgb, Crop::Center)
-                                 << QSize(1600, 1203);
-    QTest::newRow("big-endian exif") << TestImages::photo("Wood.jpg") << makeOptions(224, 224, Color::Rgb, Crop::RandomResized)
-                                     << QSize(2560, 1920);
+    QTest::newRow("progressive") << TestImages::photo("FreshFlower.jpg")
+                                 << makeOptions(224, 224, Color::Rgb, Crop::Center) << QSize(1600, 1203);
+    QTest::newRow("big-endian exif") << TestImages::photo("Wood.jpg")
+                                     << makeOptions(224, 224, Color::Rgb, Crop::RandomResized) << QSize(2560, 1920);
     // Other formats, written from the photograph.
     const cv::Mat photo = TestImages::loadPhoto("Dune.jpg", 640);
     for (const char *extension : {".png", ".bmp", ".webp", ".tiff"}) {
         const QString path = m_dir.filePath(QStringLiteral("shape%1").arg(QLatin1String(extension)));
         QVERIFY(TestImages::writeFile(path, TestImages::encode(photo, extension)));
-        QTest::addRow("%s rgb", extension) << path << makeOptions(224, 224, Color::Rgb, Crop::Center) << QSize(640, 400);
-        QTest::addRow("%s gray", extension) << path << makeOptions(100, 50, Color::Gray, Crop::RandomResized) << QSize(640, 400);
+        QTest::addRow("%s rgb", extension)
+            << path << makeOptions(224, 224, Color::Rgb, Crop::Center) << QSize(640, 400);
+        QTest::addRow("%s gray", extension)
+            << path << makeOptions(100, 50, Color::Gray, Crop::RandomResized) << QSize(640, 400);
     }
 }
 
@@ -161,7 +164,8 @@ void TestImagePreprocessor::colourOrder()
     const QString path = m_dir.filePath(QStringLiteral("colour") + extension);
     QVERIFY(TestImages::writeFile(path, TestImages::encode(photo, extension.toLatin1().constData())));
 
-    const PreprocessResult rgb = ImagePreprocessor::preprocessFile(path, makeOptions(224, 224, Color::Rgb, Crop::Center), 1);
+    const PreprocessResult rgb =
+        ImagePreprocessor::preprocessFile(path, makeOptions(224, 224, Color::Rgb, Crop::Center), 1);
     QVERIFY2(rgb.ok(), qPrintable(rgb.error));
     const cv::Vec3b red = rgb.image.at<cv::Vec3b>(112, 112);
     QVERIFY2(red[0] > 230 && red[1] < 30 && red[2] < 30, qPrintable(describe(rgb.image, 112, 112)));
@@ -169,11 +173,14 @@ void TestImagePreprocessor::colourOrder()
     const cv::Vec3b blue = rgb.image.at<cv::Vec3b>(112, 22);
     QVERIFY2(blue[2] > 230 && blue[0] < 30 && blue[1] < 30, qPrintable(describe(rgb.image, 22, 112)));
 
-    const PreprocessResult gray = ImagePreprocessor::preprocessFile(path, makeOptions(224, 224, Color::Gray, Crop::Center), 1);
+    const PreprocessResult gray =
+        ImagePreprocessor::preprocessFile(path, makeOptions(224, 224, Color::Gray, Crop::Center), 1);
     QVERIFY2(gray.ok(), qPrintable(gray.error));
     // Luma of pure red is 0.299 × 255 ≈ 76, of pure blue 0.114 × 255 ≈ 29.
-    QVERIFY2(std::abs(int(gray.image.at<uchar>(112, 112)) - 76) <= 8, qPrintable(QString::number(gray.image.at<uchar>(112, 112))));
-    QVERIFY2(std::abs(int(gray.image.at<uchar>(112, 22)) - 29) <= 8, qPrintable(QString::number(gray.image.at<uchar>(112, 22))));
+    QVERIFY2(std::abs(int(gray.image.at<uchar>(112, 112)) - 76) <= 8,
+             qPrintable(QString::number(gray.image.at<uchar>(112, 112))));
+    QVERIFY2(std::abs(int(gray.image.at<uchar>(112, 22)) - 29) <= 8,
+             qPrintable(QString::number(gray.image.at<uchar>(112, 22))));
 }
 
 void TestImagePreprocessor::centreCropGeometry_data()
@@ -202,7 +209,8 @@ void TestImagePreprocessor::centreCropGeometry()
     QFETCH(double, resizeShorter);
 
     cv::Mat photo;
-    cv::resize(TestImages::loadPhoto("TwoWings.jpg", 640), photo, cv::Size(imageSize.width(), imageSize.height()), 0, 0, cv::INTER_AREA);
+    cv::resize(TestImages::loadPhoto("TwoWings.jpg", 640), photo, cv::Size(imageSize.width(), imageSize.height()), 0, 0,
+               cv::INTER_AREA);
     TestImages::paintSquare(photo, marker.x(), marker.y(), 8, cv::Scalar(0, 0, 255));
     const QString path = m_dir.filePath(QStringLiteral("geometry.png"));
     QVERIFY(TestImages::writeFile(path, TestImages::encode(photo, ".png")));
@@ -470,23 +478,26 @@ void TestImagePreprocessor::brokenFiles_data()
     const qint64 kDefaultPixels = PreprocessOptions().maxPixels;
 
     QTest::newRow("empty") << file("empty.jpg", {}) << kDefaultBytes << kDefaultPixels << "empty file";
-    QTest::newRow("truncated jpeg") << file("truncated.jpg", photo.left(photo.size() / 2)) << kDefaultBytes << kDefaultPixels
-                                    << "corrupt or truncated JPEG";
+    QTest::newRow("truncated jpeg") << file("truncated.jpg", photo.left(photo.size() / 2)) << kDefaultBytes
+                                    << kDefaultPixels << "corrupt or truncated JPEG";
     QTest::newRow("truncated png") << file("truncated.png", png.left(png.size() / 2)) << kDefaultBytes << kDefaultPixels
                                    << "corrupt or truncated PNG";
     QTest::newRow("garbage named png") << file("garbage.png", QByteArray("This is a shopping list, not a picture."))
                                        << kDefaultBytes << kDefaultPixels << "not an image (starts with This)";
     QByteArray badHeader = png;
     badHeader[11] = 12;
-    QTest::newRow("corrupt png header") << file("header.png", badHeader) << kDefaultBytes << kDefaultPixels << "corrupt PNG header";
-    QTest::newRow("png bomb 50000x50000") << file("bomb.png", TestImages::pngHeaderOnly(50000, 50000)) << kDefaultBytes
-                                          << kDefaultPixels << "image is 50000×50000 = 2500 Mpixel, over the 100 Mpixel limit";
-    QTest::newRow("jpeg bomb 50000x50000") << file("bomb.jpg", TestImages::jpegClaimingSize(photo, 50000, 50000))
-                                           << kDefaultBytes << kDefaultPixels
-                                           << "image is 50000×50000 = 2500 Mpixel, over the 100 Mpixel limit";
+    QTest::newRow("corrupt png header") << file("header.png", badHeader) << kDefaultBytes << kDefaultPixels
+                                        << "corrupt PNG header";
+    QTest::newRow("png bomb 50000x50000")
+        << file("bomb.png", TestImages::pngHeaderOnly(50000, 50000)) << kDefaultBytes << kDefaultPixels
+        << "image is 50000×50000 = 2500 Mpixel, over the 100 Mpixel limit";
+    QTest::newRow("jpeg bomb 50000x50000")
+        << file("bomb.jpg", TestImages::jpegClaimingSize(photo, 50000, 50000)) << kDefaultBytes << kDefaultPixels
+        << "image is 50000×50000 = 2500 Mpixel, over the 100 Mpixel limit";
     // Under OpenCV's own limit (2^30 pixels): only the probe stands between it and an allocation.
-    QTest::newRow("png 9000x9000, 50 Mpixel limit") << file("big.png", TestImages::pngHeaderOnly(9000, 9000)) << kDefaultBytes
-                                                    << qint64(50'000'000) << "image is 9000×9000 = 81 Mpixel, over the 50 Mpixel limit";
+    QTest::newRow("png 9000x9000, 50 Mpixel limit")
+        << file("big.png", TestImages::pngHeaderOnly(9000, 9000)) << kDefaultBytes << qint64(50'000'000)
+        << "image is 9000×9000 = 81 Mpixel, over the 50 Mpixel limit";
     QTest::newRow("photo over 100 KiB limit") << m_photoPath << qint64(100 * 1024) << kDefaultPixels
                                               << QStringLiteral("file is %1 KiB, over the 100 KiB limit")
                                                      .arg(QString::number(double(photo.size()) / 1024, 'f', 1));
@@ -496,7 +507,8 @@ void TestImagePreprocessor::brokenFiles_data()
         QFile huge(path);
         if (!huge.open(QIODevice::WriteOnly) || !huge.write(photo.left(64)) || !huge.resize(300LL << 20))
             qFatal("cannot make %s", qPrintable(path));
-        QTest::newRow("300 MiB file") << path << kDefaultBytes << kDefaultPixels << "file is 300 MiB, over the 256 MiB limit";
+        QTest::newRow("300 MiB file") << path << kDefaultBytes << kDefaultPixels
+                                      << "file is 300 MiB, over the 256 MiB limit";
     }
     QTest::newRow("missing") << dir.filePath(QStringLiteral("missing.jpg")) << kDefaultBytes << kDefaultPixels
                              << "unreadable: no such file or directory";

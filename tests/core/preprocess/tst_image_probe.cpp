@@ -42,7 +42,8 @@ private:
 
 void TestImageProbe::initTestCase()
 {
-    QVERIFY2(!TestImages::naturePhotos().isEmpty(), "the photographs come from Debian's mate-backgrounds package: apt-get install mate-backgrounds");
+    QVERIFY2(!TestImages::naturePhotos().isEmpty(),
+             "the photographs come from Debian's mate-backgrounds package: apt-get install mate-backgrounds");
     m_photo = TestImages::loadPhoto("Dune.jpg", 320);
     QCOMPARE(m_photo.cols, 320);
     QCOMPARE(m_photo.rows, 200);
@@ -74,7 +75,8 @@ void TestImageProbe::probeRealImages_data()
         QTest::addRow("jpeg exif %d big-endian", orientation)
             << TestImages::withExifOrientation(jpeg, orientation, true) << ImageFormat::Jpeg << orientation << oriented;
     }
-    QTest::newRow("jpeg exif 9 is invalid") << TestImages::withExifOrientation(jpeg, 9) << ImageFormat::Jpeg << 1 << stored;
+    QTest::newRow("jpeg exif 9 is invalid")
+        << TestImages::withExifOrientation(jpeg, 9) << ImageFormat::Jpeg << 1 << stored;
 }
 
 void TestImageProbe::probeRealImages()
@@ -115,7 +117,8 @@ void TestImageProbe::originalPhotos()
     QCOMPARE(header.height, decoded.rows);
     QCOMPARE(header.orientation, 1); // all of them say "upper-left" or have no orientation tag
     // `file` says so: FreshFlower and GreenMeadow are progressive, the others baseline.
-    const bool progressive = path.endsWith(QLatin1String("FreshFlower.jpg")) || path.endsWith(QLatin1String("GreenMeadow.jpg"));
+    const bool progressive =
+        path.endsWith(QLatin1String("FreshFlower.jpg")) || path.endsWith(QLatin1String("GreenMeadow.jpg"));
     QCOMPARE(header.progressive, progressive);
     QVERIFY(ImageProbe::jpegIsComplete(bytes));
 }
@@ -156,7 +159,10 @@ void TestImageProbe::malformed_data()
     QTest::newRow("empty") << QByteArray() << "empty file";
     QTest::newRow("text") << QByteArray("Hello, I am not a picture") << "not an image (starts with Hell)";
     QTest::newRow("pdf") << QByteArray("%PDF-1.4\n%\xE2\xE3") << "not an image (starts with %PDF)";
-    QTest::newRow("binary") << QByteArray("\x7F" "ELF\x02\x01", 6) << "not an image (starts with bytes 7f 45 4c 46)";
+    QTest::newRow("binary") << QByteArray("\x7F"
+                                          "ELF\x02\x01",
+                                          6)
+                            << "not an image (starts with bytes 7f 45 4c 46)";
     QTest::newRow("gif") << QByteArray("GIF89a\x10\x00\x10\x00") << "unsupported format GIF";
 
     QTest::newRow("png cut in IHDR") << png.left(20) << "truncated PNG header";
@@ -165,14 +171,18 @@ void TestImageProbe::malformed_data()
     QTest::newRow("png IHDR length") << badLength << "corrupt PNG header";
     QByteArray zeroWidth = TestImages::pngHeaderOnly(0, 10);
     QTest::newRow("png zero width") << zeroWidth << "corrupt PNG header (size 0×10)";
-    QTest::newRow("png width over 2^31") << TestImages::pngHeaderOnly(0x80000000u, 10) << "corrupt PNG header (size 2147483648×10)";
+    QTest::newRow("png width over 2^31") << TestImages::pngHeaderOnly(0x80000000u, 10)
+                                         << "corrupt PNG header (size 2147483648×10)";
 
     QTest::newRow("jpeg cut after SOI") << jpeg.left(3) << "truncated JPEG header";
     QByteArray jpegNoFrame("\xFF\xD8\xFF\xDA\x00\x08\x01\x01\x00\x00\x3F\x00", 12);
-    QTest::newRow("jpeg scan before frame") << jpegNoFrame << "corrupt JPEG header (no frame header before the image data)";
+    QTest::newRow("jpeg scan before frame")
+        << jpegNoFrame << "corrupt JPEG header (no frame header before the image data)";
     QTest::newRow("jpeg segment length 1") << QByteArray("\xFF\xD8\xFF\xE0\x00\x01", 6) << "corrupt JPEG header";
-    QTest::newRow("jpeg garbage between segments") << QByteArray("\xFF\xD8\xFF\xE0\x00\x02\x42\x42", 8) << "corrupt JPEG header";
-    QTest::newRow("jpeg zero height") << TestImages::jpegClaimingSize(jpeg, 320, 0) << "corrupt JPEG header (size 320×0)";
+    QTest::newRow("jpeg garbage between segments")
+        << QByteArray("\xFF\xD8\xFF\xE0\x00\x02\x42\x42", 8) << "corrupt JPEG header";
+    QTest::newRow("jpeg zero height") << TestImages::jpegClaimingSize(jpeg, 320, 0)
+                                      << "corrupt JPEG header (size 320×0)";
 
     QTest::newRow("bmp cut") << bmp.left(20) << "truncated BMP header";
     QByteArray bmpWidth = bmp;
@@ -188,7 +198,8 @@ void TestImageProbe::malformed_data()
     tiffOffset[4] = tiffOffset[5] = tiffOffset[6] = char(0x7F); // IFD far beyond the end
     QTest::newRow("tiff IFD out of range") << tiffOffset << "truncated TIFF header";
     QTest::newRow("tiff IFD offset too small") << QByteArray("II*\0\x02\0\0\0", 8) << "corrupt TIFF header";
-    QTest::newRow("tiff no size tags") << QByteArray("II*\0\x08\0\0\0\0\0", 10) << "corrupt TIFF header (no image size)";
+    QTest::newRow("tiff no size tags") << QByteArray("II*\0\x08\0\0\0\0\0", 10)
+                                       << "corrupt TIFF header (no image size)";
 }
 
 void TestImageProbe::malformed()
@@ -207,7 +218,8 @@ void TestImageProbe::mutatedHeadersNeverCrash_data()
     QTest::newRow("png") << TestImages::encode(m_photo, ".png").left(64);
     QTest::newRow("bmp") << TestImages::encode(m_photo, ".bmp").left(64);
     QTest::newRow("webp") << TestImages::encode(m_photo, ".webp").left(64);
-    QTest::newRow("tiff") << TestImages::encode(m_photo, ".tiff").right(512).prepend(TestImages::encode(m_photo, ".tiff").left(16));
+    QTest::newRow("tiff")
+        << TestImages::encode(m_photo, ".tiff").right(512).prepend(TestImages::encode(m_photo, ".tiff").left(16));
 }
 
 void TestImageProbe::mutatedHeadersNeverCrash()
@@ -265,13 +277,26 @@ void TestImageProbe::describeUnsupported_data()
     QTest::addColumn<QByteArray>("head");
     QTest::addColumn<QString>("fileName");
     QTest::addColumn<QString>("reason");
-    QTest::newRow("gif by magic") << QByteArray("GIF87a") << "a.jpg" << "unsupported format GIF";
-    QTest::newRow("heic by magic") << QByteArray("\0\0\0\x18" "ftypheic", 12) << "a.jpg" << "unsupported format HEIF";
-    QTest::newRow("avif by magic") << QByteArray("\0\0\0\x1C" "ftypavif", 12) << "a.bin" << "unsupported format AVIF";
-    QTest::newRow("bigtiff") << QByteArray("II+\0", 4) << "a.tif" << "unsupported format BigTIFF";
-    QTest::newRow("heic by name") << QByteArray("\0\0\0\0zzzz", 8) << "IMG_1.HEIC" << "unsupported format .heic";
-    QTest::newRow("text named jpg") << QByteArray("just text") << "photo.jpg" << "not an image (starts with just)";
-    QTest::newRow("short") << QByteArray("ab") << "x.png" << "not an image (starts with ab)";
+    QTest::newRow("gif by magic") << QByteArray("GIF87a") << "a.jpg"
+                                  << "unsupported format GIF";
+    QTest::newRow("heic by magic") << QByteArray("\0\0\0\x18"
+                                                 "ftypheic",
+                                                 12)
+                                   << "a.jpg"
+                                   << "unsupported format HEIF";
+    QTest::newRow("avif by magic") << QByteArray("\0\0\0\x1C"
+                                                 "ftypavif",
+                                                 12)
+                                   << "a.bin"
+                                   << "unsupported format AVIF";
+    QTest::newRow("bigtiff") << QByteArray("II+\0", 4) << "a.tif"
+                             << "unsupported format BigTIFF";
+    QTest::newRow("heic by name") << QByteArray("\0\0\0\0zzzz", 8) << "IMG_1.HEIC"
+                                  << "unsupported format .heic";
+    QTest::newRow("text named jpg") << QByteArray("just text") << "photo.jpg"
+                                    << "not an image (starts with just)";
+    QTest::newRow("short") << QByteArray("ab") << "x.png"
+                           << "not an image (starts with ab)";
 }
 
 void TestImageProbe::describeUnsupported()

@@ -92,11 +92,16 @@ void TestPreprocessOptions::jsonErrors_data()
     QTest::addColumn<int>("width");
     QTest::addColumn<double>("scaleMin");
     QTest::newRow("empty keeps defaults") << QByteArray("{}") << QString() << 224 << 0.08;
-    QTest::newRow("width too large") << QByteArray(R"({"width": 5000, "height": 32})") << "width must be an integer in 1..4096" << 224 << 0.08;
-    QTest::newRow("width fractional") << QByteArray(R"({"width": 10.5})") << "width must be an integer in 1..4096" << 224 << 0.08;
-    QTest::newRow("width as text") << QByteArray(R"({"width": "64"})") << "width must be an integer in 1..4096" << 224 << 0.08;
-    QTest::newRow("bad colour") << QByteArray(R"({"color": "cmyk", "width": 64})") << R"(color must be "rgb" or "gray")" << 64 << 0.08;
-    QTest::newRow("scale swapped") << QByteArray(R"({"scaleMin": 0.9, "scaleMax": 0.2})") << "scaleMin is above scaleMax" << 224 << 0.08;
+    QTest::newRow("width too large") << QByteArray(R"({"width": 5000, "height": 32})")
+                                     << "width must be an integer in 1..4096" << 224 << 0.08;
+    QTest::newRow("width fractional") << QByteArray(R"({"width": 10.5})") << "width must be an integer in 1..4096"
+                                      << 224 << 0.08;
+    QTest::newRow("width as text") << QByteArray(R"({"width": "64"})") << "width must be an integer in 1..4096" << 224
+                                   << 0.08;
+    QTest::newRow("bad colour") << QByteArray(R"({"color": "cmyk", "width": 64})") << R"(color must be "rgb" or "gray")"
+                                << 64 << 0.08;
+    QTest::newRow("scale swapped") << QByteArray(R"({"scaleMin": 0.9, "scaleMax": 0.2})")
+                                   << "scaleMin is above scaleMax" << 224 << 0.08;
     QTest::newRow("scale valid") << QByteArray(R"({"scaleMin": 0.3})") << QString() << 224 << 0.3;
 }
 
@@ -123,7 +128,8 @@ void TestPreprocessOptions::validate_data()
     QTest::newRow("valid") << 224 << 0.08 << qint64(1) << QString();
     QTest::newRow("width 0") << 0 << 0.08 << qint64(1) << "width 0 is out of 1..4096";
     QTest::newRow("scale 0") << 224 << 0.0 << qint64(1) << "crop scale 0..1 is not within 0..1";
-    QTest::newRow("two problems") << 5000 << 0.08 << qint64(0) << "width 5000 is out of 1..4096; pixel limit 0 must be positive";
+    QTest::newRow("two problems") << 5000 << 0.08 << qint64(0)
+                                  << "width 5000 is out of 1..4096; pixel limit 0 must be positive";
 }
 
 void TestPreprocessOptions::validate()

@@ -70,7 +70,8 @@ private:
 void TestPreprocessPool::initTestCase()
 {
     const QStringList photos = TestImages::naturePhotos();
-    QVERIFY2(photos.size() >= 8, "the photographs come from Debian's mate-backgrounds package: apt-get install mate-backgrounds");
+    QVERIFY2(photos.size() >= 8,
+             "the photographs come from Debian's mate-backgrounds package: apt-get install mate-backgrounds");
     for (int i = 0; i < photos.size(); ++i)
         m_samples.push_back({photos[i], qint32(i % 5), quint64(1000 + 7 * i)});
 }
@@ -159,8 +160,9 @@ void TestPreprocessPool::stageTimes()
     const PreparedBatch batch = pool.processBatch(m_samples, randomCropOptions(), 1);
     const qint64 after = protocol::monotonicNs();
     QVERIFY(batch.readBusyNs > 0 && batch.decodeBusyNs > 0 && batch.transformBusyNs > 0);
-    for (auto [start, end] : {std::pair{batch.readStartNs, batch.readEndNs}, std::pair{batch.decodeStartNs, batch.decodeEndNs},
-                              std::pair{batch.transformStartNs, batch.transformEndNs}}) {
+    for (auto [start, end] :
+         {std::pair{batch.readStartNs, batch.readEndNs}, std::pair{batch.decodeStartNs, batch.decodeEndNs},
+          std::pair{batch.transformStartNs, batch.transformEndNs}}) {
         QVERIFY(before <= start && start < end && end <= after);
     }
     QVERIFY(batch.readStartNs < batch.decodeStartNs);
@@ -221,12 +223,12 @@ void TestPreprocessPool::concurrentCallers()
     };
     std::thread first(producer);
     std::thread second(producer);
-    const PreprocessResult preview = ImagePreprocessor::preprocessFile(m_samples[3].path, options,
-                                                                        PreprocessPool::sampleSeed(21, m_samples[3].index));
+    const PreprocessResult preview = ImagePreprocessor::preprocessFile(
+        m_samples[3].path, options, PreprocessPool::sampleSeed(21, m_samples[3].index));
     int previewMismatches = 0;
     for (int round = 0; round < 6; ++round) {
-        const PreprocessResult again = ImagePreprocessor::preprocessFile(m_samples[3].path, options,
-                                                                          PreprocessPool::sampleSeed(21, m_samples[3].index));
+        const PreprocessResult again = ImagePreprocessor::preprocessFile(
+            m_samples[3].path, options, PreprocessPool::sampleSeed(21, m_samples[3].index));
         if (pixelBytes(again.image) != slice(reference, 3, options.sampleBytes()))
             ++previewMismatches;
     }

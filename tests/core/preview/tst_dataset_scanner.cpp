@@ -20,7 +20,8 @@ private Q_SLOTS:
         for (const char *cls : {"cat", "dog"}) {
             QDir().mkpath(m_dir.filePath(QString::fromLatin1(cls)));
             for (int i = 0; i < 30; ++i)
-                cv::imwrite(m_dir.filePath(QStringLiteral("%1/%2.png").arg(QLatin1String(cls)).arg(i)).toStdString(), image);
+                cv::imwrite(m_dir.filePath(QStringLiteral("%1/%2.png").arg(QLatin1String(cls)).arg(i)).toStdString(),
+                            image);
         }
     }
 

@@ -100,7 +100,8 @@ private Q_SLOTS:
         s.reserve(1'000'000);
         for (int i = 0; i < 1'000'000; ++i)
             s.append(i, std::sin(i * 0.01));
-        QBENCHMARK {
+        QBENCHMARK
+        {
             const QList<QPointF> out = s.decimate(0, 999'999, 1000);
             QVERIFY(!out.isEmpty());
         }

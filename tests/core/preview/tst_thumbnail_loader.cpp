@@ -15,7 +15,8 @@ namespace {
 QString writeImage(const QTemporaryDir &dir, const QString &name, int width, int height)
 {
     cv::Mat image(height, width, CV_8UC3, cv::Scalar(255, 0, 0)); // blue in BGR
-    cv::rectangle(image, cv::Point(0, 0), cv::Point(width / 4, height - 1), cv::Scalar(0, 0, 255), cv::FILLED); // red strip
+    cv::rectangle(image, cv::Point(0, 0), cv::Point(width / 4, height - 1), cv::Scalar(0, 0, 255),
+                  cv::FILLED); // red strip
     const QString path = dir.filePath(name);
     cv::imwrite(path.toStdString(), image);
     return path;

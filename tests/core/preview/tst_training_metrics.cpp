@@ -56,7 +56,7 @@ private Q_SLOTS:
 
         const auto coarse = m.stageProfile(1, 100, 10);
         QCOMPARE(coarse.x.size(), std::size_t(10));
-        QCOMPARE(coarse.x[0], 5.5);                                       // batches 1..10
+        QCOMPARE(coarse.x[0], 5.5);                                        // batches 1..10
         QCOMPARE(coarse.ms[0][std::size_t(protocol::Stage::Decode)], 5.5); // their mean
     }
 

@@ -188,7 +188,7 @@ void TestFragmentAssembler::clearDropsEverything()
 void TestFragmentAssembler::rejects_data()
 {
     QTest::addColumn<Pushes>("pushes");
-    QTest::addColumn<QString>("error");       // expected from the last push; all earlier ones succeed
+    QTest::addColumn<QString>("error");        // expected from the last push; all earlier ones succeed
     QTest::addColumn<qint64>("bufferedAfter"); // the malformed stream is dropped, others are kept
 
     QTest::newRow("missing first part") << Pushes{{part(1, 1, 3, 30, 10)}}
@@ -204,21 +204,21 @@ void TestFragmentAssembler::rejects_data()
                                    << qint64(0);
     QTest::newRow("more than announced") << Pushes{{part(7, 0, 2, 10, 6), part(7, 1, 2, 10, 6)}}
                                          << "stream 7 carries more than its announced 10 bytes" << qint64(0);
-    QTest::newRow("first part more than announced") << Pushes{{part(7, 0, 2, 4, 6)}}
-                                                    << "stream 7 carries more than its announced 4 bytes" << qint64(0);
-    QTest::newRow("fewer than announced") << Pushes{{part(7, 0, 2, 10, 4), part(7, 1, 2, 10, 4)}}
-                                          << "stream 7 ended with 8 of its 10 bytes" << qint64(0);
+    QTest::newRow("first part more than announced")
+        << Pushes{{part(7, 0, 2, 4, 6)}} << "stream 7 carries more than its announced 4 bytes" << qint64(0);
+    QTest::newRow("fewer than announced")
+        << Pushes{{part(7, 0, 2, 10, 4), part(7, 1, 2, 10, 4)}} << "stream 7 ended with 8 of its 10 bytes" << qint64(0);
     QTest::newRow("bad stream leaves others intact")
         << Pushes{{part(1, 0, 2, 20, 10), part(7, 0, 3, 30, 10), part(7, 2, 3, 30, 10)}}
         << "fragment 2/3 of stream 7 does not follow part 1/3" << qint64(10);
-    QTest::newRow("too many open streams")
-        << Pushes{{part(1, 0, 2, 8, 4), part(2, 0, 2, 8, 4), part(3, 0, 2, 8, 4), part(4, 0, 2, 8, 4),
-                   part(5, 0, 2, 8, 4)}}
-        << "more than 4 fragmented messages open at once" << qint64(16);
+    QTest::newRow("too many open streams") << Pushes{{part(1, 0, 2, 8, 4), part(2, 0, 2, 8, 4), part(3, 0, 2, 8, 4),
+                                                      part(4, 0, 2, 8, 4), part(5, 0, 2, 8, 4)}}
+                                           << "more than 4 fragmented messages open at once" << qint64(16);
     QTest::newRow("total over the reassembly limit")
         << Pushes{{part(1, 0, 2, quint64(Limits{}.maxReassemblyBytes) + 1, 4)}}
         << QStringLiteral("fragmented message of %1 bytes exceeds the limit of %2")
-               .arg(Limits{}.maxReassemblyBytes + 1).arg(Limits{}.maxReassemblyBytes)
+               .arg(Limits{}.maxReassemblyBytes + 1)
+               .arg(Limits{}.maxReassemblyBytes)
         << qint64(0);
 }
 
@@ -241,9 +241,11 @@ void TestFragmentAssembler::rejects()
     QCOMPARE(assembler.bufferedBytes(), bufferedAfter);
 
     // A dropped stream is gone: its next part counts as one without a first part.
-    const FragmentAssembler::Result after = assembler.push(part(last.streamId, last.index + 1, last.count, last.totalBytes, 1));
+    const FragmentAssembler::Result after =
+        assembler.push(part(last.streamId, last.index + 1, last.count, last.totalBytes, 1));
     QCOMPARE(after.error, QStringLiteral("fragment %1 of stream %2 arrived without its first part")
-                              .arg(last.index + 1).arg(last.streamId));
+                              .arg(last.index + 1)
+                              .arg(last.streamId));
 }
 
 QTEST_GUILESS_MAIN(TestFragmentAssembler)

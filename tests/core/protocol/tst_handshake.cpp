@@ -9,7 +9,10 @@
 #include <deque>
 
 namespace tandem::protocol {
-char *toString(ErrorCode code) { return qstrdup(QByteArray::number(int(code)).constData()); }
+char *toString(ErrorCode code)
+{
+    return qstrdup(QByteArray::number(int(code)).constData());
+}
 } // namespace tandem::protocol
 
 using namespace tandem::protocol;
@@ -94,8 +97,8 @@ void TestHandshake::helloAnnouncesSelf()
     QCOMPARE(hello.maxVersion, kProtocolVersion);
     QCOMPARE(hello.software, software);
     QCOMPARE(hello.nonce.size(), kNonceBytes);
-    QCOMPARE(a.hello().nonce, hello.nonce);   // one nonce per connection
-    QVERIFY(b.hello().nonce != hello.nonce);  // fresh for every connection
+    QCOMPARE(a.hello().nonce, hello.nonce);  // one nonce per connection
+    QVERIFY(b.hello().nonce != hello.nonce); // fresh for every connection
     QVERIFY(!a.isAuthenticated());
 }
 
@@ -125,7 +128,7 @@ void TestHandshake::authenticatesBothWays()
             inbox.pop_front();
             QVERIFY2(decoded.ok(), qPrintable(decoded.detail));
             trace << QStringLiteral("%1<-%2").arg(clientTurn ? QStringLiteral("client") : QStringLiteral("agent"),
-                                                   QLatin1String(typeName(typeOf(*decoded.message))));
+                                                  QLatin1String(typeName(typeOf(*decoded.message))));
             const Handshake::Step step = receiver.onMessage(*decoded.message);
             QVERIFY2(!step.error, step.error ? qPrintable(step.error->message) : "");
             if (step.reply)
@@ -243,12 +246,13 @@ void TestHandshake::agentVerifiesProofs()
     QVERIFY(!agent.onMessage(overTheWire(clientHello)).error);
 
     const QByteArray secret = recipe.rightSecret ? kSecret : QByteArrayLiteral("not the secret");
-    QByteArray verifierNonce = recipe.staleVerifierNonce ? Handshake(Role::Agent, kSecret).hello().nonce
-                                                         : agent.hello().nonce;
+    QByteArray verifierNonce =
+        recipe.staleVerifierNonce ? Handshake(Role::Agent, kSecret).hello().nonce : agent.hello().nonce;
     QByteArray proverNonce = clientHello.nonce;
     if (recipe.swapNonces)
         std::swap(verifierNonce, proverNonce);
-    const Handshake::Step step = agent.onMessage(overTheWire(AuthProof{auth::proof(secret, recipe.role, verifierNonce, proverNonce)}));
+    const Handshake::Step step =
+        agent.onMessage(overTheWire(AuthProof{auth::proof(secret, recipe.role, verifierNonce, proverNonce)}));
     QCOMPARE(step.authenticated, accepted);
     QCOMPARE(agent.isAuthenticated(), accepted);
     QCOMPARE(bool(step.error), !accepted);
@@ -283,10 +287,10 @@ void TestHandshake::proofIsHmacSha256OfTheDocumentedInput_data()
     QTest::addColumn<QByteArray>("expectedHex");
     // HMAC-SHA256(key, "tandem-auth-v1" | role byte | verifier nonce | prover nonce), computed
     // independently (Python's hmac module); PROTOCOL.md quotes the same vectors.
-    QTest::newRow("client proves (role 1)") << Role::Client
-                                            << QByteArray("379a332c84a6f896616d001b55be0d93b76d0eafd38a6fcc130c3c7a1c3337d8");
-    QTest::newRow("agent proves (role 2)") << Role::Agent
-                                           << QByteArray("a661af60ead6958ea5c69e94a48eaff8a2f96872b22caf99b3ec1ad26053daab");
+    QTest::newRow("client proves (role 1)")
+        << Role::Client << QByteArray("379a332c84a6f896616d001b55be0d93b76d0eafd38a6fcc130c3c7a1c3337d8");
+    QTest::newRow("agent proves (role 2)")
+        << Role::Agent << QByteArray("a661af60ead6958ea5c69e94a48eaff8a2f96872b22caf99b3ec1ad26053daab");
 }
 
 void TestHandshake::proofIsHmacSha256OfTheDocumentedInput()
@@ -323,8 +327,8 @@ void TestHandshake::rejects_data()
     const Fragment fragment{1, 0, 2, 100, QByteArray(50, 'f')};
     const AuthProof proof{QByteArray(kProofBytes, 'p')};
 
-    QTest::newRow("AuthProof before Hello") << Script{Role::Agent, {proof}} << ErrorCode::UnexpectedMessage
-                                            << "AuthProof before Hello";
+    QTest::newRow("AuthProof before Hello")
+        << Script{Role::Agent, {proof}} << ErrorCode::UnexpectedMessage << "AuthProof before Hello";
     QTest::newRow("Batch before Hello") << Script{Role::Agent, {batch}} << ErrorCode::UnexpectedMessage
                                         << "Batch before authentication";
     QTest::newRow("SessionConfig before the proof")
@@ -332,11 +336,10 @@ void TestHandshake::rejects_data()
         << "SessionConfig before authentication";
     QTest::newRow("Credit before the agent's proof") << Script{Role::Client, {fromAgent, Credit{1}}}
                                                      << ErrorCode::UnexpectedMessage << "Credit before authentication";
-    QTest::newRow("Ping before authentication") << Script{Role::Client, {Ping{1}}} << ErrorCode::UnexpectedMessage
-                                                << "Ping before authentication";
+    QTest::newRow("Ping before authentication")
+        << Script{Role::Client, {Ping{1}}} << ErrorCode::UnexpectedMessage << "Ping before authentication";
     QTest::newRow("Fragment before authentication") << Script{Role::Agent, {fromClient, fragment}}
-                                                    << ErrorCode::UnexpectedMessage
-                                                    << "Fragment before authentication";
+                                                    << ErrorCode::UnexpectedMessage << "Fragment before authentication";
     QTest::newRow("second Hello") << Script{Role::Agent, {fromClient, fromClient}} << ErrorCode::UnexpectedMessage
                                   << "a second Hello during the handshake";
     QTest::newRow("agent meets an agent") << Script{Role::Agent, {fromAgent}} << ErrorCode::UnexpectedMessage
@@ -408,7 +411,8 @@ void TestHandshake::versionRanges()
     QFETCH(int, maxVersion);
     QFETCH(bool, compatible);
     Handshake client(Role::Client, kSecret);
-    const Handshake::Step step = client.onMessage(helloFrom(Role::Agent, 'a', quint16(minVersion), quint16(maxVersion)));
+    const Handshake::Step step =
+        client.onMessage(helloFrom(Role::Agent, 'a', quint16(minVersion), quint16(maxVersion)));
     QCOMPARE(!step.error, compatible);
     QCOMPARE(bool(step.reply), compatible);
     if (!compatible)

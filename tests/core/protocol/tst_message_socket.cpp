@@ -20,8 +20,14 @@
 
 namespace tandem::protocol {
 // Readable names in QCOMPARE failure output (found by argument-dependent lookup).
-char *toString(ConnectionError error) { return qstrdup(connectionErrorName(error)); }
-char *toString(ErrorCode code) { return qstrdup(QByteArray::number(int(code)).constData()); }
+char *toString(ConnectionError error)
+{
+    return qstrdup(connectionErrorName(error));
+}
+char *toString(ErrorCode code)
+{
+    return qstrdup(QByteArray::number(int(code)).constData());
+}
 } // namespace tandem::protocol
 
 using namespace tandem::protocol;
@@ -39,8 +45,14 @@ QByteArray pattern(qsizetype size, quint32 seed)
     return bytes;
 }
 
-ConnectionError closedError(const QSignalSpy &spy, int i = 0) { return spy.at(i).at(0).value<ConnectionError>(); }
-QString closedMessage(const QSignalSpy &spy, int i = 0) { return spy.at(i).at(1).toString(); }
+ConnectionError closedError(const QSignalSpy &spy, int i = 0)
+{
+    return spy.at(i).at(0).value<ConnectionError>();
+}
+QString closedMessage(const QSignalSpy &spy, int i = 0)
+{
+    return spy.at(i).at(1).toString();
+}
 
 // A bare WebSocket peer that sends whatever a test wants, and can authenticate with the real
 // Handshake first. It records every frame it receives, decoded, and its disconnection.
@@ -129,10 +141,7 @@ private Q_SLOTS:
     void helloAfterAuthentication();
 
 private:
-    [[nodiscard]] QUrl url() const
-    {
-        return QUrl(QStringLiteral("ws://127.0.0.1:%1").arg(m_server->serverPort()));
-    }
+    [[nodiscard]] QUrl url() const { return QUrl(QStringLiteral("ws://127.0.0.1:%1").arg(m_server->serverPort())); }
     // The agent-side MessageSocket takes over the next connection the server accepts.
     void agentAccepts(const QByteArray &secret);
     void connectPair(const QByteArray &agentSecret, const QByteArray &clientSecret);
@@ -147,7 +156,8 @@ private:
 
 void TestMessageSocket::init()
 {
-    m_server = std::make_unique<QWebSocketServer>(QStringLiteral("tst_message_socket"), QWebSocketServer::NonSecureMode);
+    m_server =
+        std::make_unique<QWebSocketServer>(QStringLiteral("tst_message_socket"), QWebSocketServer::NonSecureMode);
     QVERIFY2(m_server->listen(QHostAddress::LocalHost, 0), qPrintable(m_server->errorString()));
 }
 
@@ -177,9 +187,11 @@ void TestMessageSocket::connectPair(const QByteArray &agentSecret, const QByteAr
 
 bool TestMessageSocket::waitReady()
 {
-    return QTest::qWaitFor([this] {
-        return m_agent->state() == MessageSocket::State::Ready && m_client->state() == MessageSocket::State::Ready;
-    }, kTimeoutMs);
+    return QTest::qWaitFor(
+        [this] {
+            return m_agent->state() == MessageSocket::State::Ready && m_client->state() == MessageSocket::State::Ready;
+        },
+        kTimeoutMs);
 }
 
 void TestMessageSocket::readyWithTheSameSecret()
@@ -433,12 +445,12 @@ void TestMessageSocket::rawPeerRejected_data()
                                 << ErrorCode::MalformedMessage << "text frames are not part of the protocol";
     QTest::newRow("Batch before Hello") << encode(batch) << false << ConnectionError::Unexpected
                                         << ErrorCode::UnexpectedMessage << "Batch before authentication";
-    QTest::newRow("Fragment before Hello") << encode(Fragment{1, 0, 2, 100, QByteArray("x")}) << false
-                                           << ConnectionError::Unexpected << ErrorCode::UnexpectedMessage
-                                           << "fragmented message before authentication";
-    QTest::newRow("AuthProof before Hello") << encode(AuthProof{QByteArray(kProofBytes, 'p')}) << false
-                                            << ConnectionError::Unexpected << ErrorCode::UnexpectedMessage
-                                            << "AuthProof before Hello";
+    QTest::newRow("Fragment before Hello")
+        << encode(Fragment{1, 0, 2, 100, QByteArray("x")}) << false << ConnectionError::Unexpected
+        << ErrorCode::UnexpectedMessage << "fragmented message before authentication";
+    QTest::newRow("AuthProof before Hello")
+        << encode(AuthProof{QByteArray(kProofBytes, 'p')}) << false << ConnectionError::Unexpected
+        << ErrorCode::UnexpectedMessage << "AuthProof before Hello";
     QTest::newRow("header version 2") << version2 << false << ConnectionError::IncompatibleVersion
                                       << ErrorCode::IncompatibleVersion
                                       << "peer speaks protocol version 2, this build speaks 1";
@@ -473,7 +485,8 @@ void TestMessageSocket::rawPeerRejected()
 
     // The peer learns why: an Error, then the close.
     QTRY_VERIFY_WITH_TIMEOUT(raw.events.contains(QLatin1String("disconnected")), kTimeoutMs);
-    QCOMPARE(raw.events, (QStringList{QStringLiteral("Hello"), QStringLiteral("Error"), QStringLiteral("disconnected")}));
+    QCOMPARE(raw.events,
+             (QStringList{QStringLiteral("Hello"), QStringLiteral("Error"), QStringLiteral("disconnected")}));
     const std::optional<Error> error = raw.error();
     QVERIFY(error);
     QCOMPARE(error->code, sentCode);
@@ -492,7 +505,8 @@ void TestMessageSocket::handshakeTimeout()
     QTRY_COMPARE_WITH_TIMEOUT(agentClosed.size(), 1, kTimeoutMs);
     QCOMPARE(closedError(agentClosed), ConnectionError::Timeout);
     QTRY_VERIFY_WITH_TIMEOUT(raw.events.contains(QLatin1String("disconnected")), kTimeoutMs);
-    QCOMPARE(raw.events, (QStringList{QStringLiteral("Hello"), QStringLiteral("Error"), QStringLiteral("disconnected")}));
+    QCOMPARE(raw.events,
+             (QStringList{QStringLiteral("Hello"), QStringLiteral("Error"), QStringLiteral("disconnected")}));
     QCOMPARE(raw.error()->code, ErrorCode::AuthFailed);
 }
 
@@ -522,7 +536,8 @@ void TestMessageSocket::helloAfterAuthentication()
     raw.socket().open(url());
     QTRY_VERIFY_WITH_TIMEOUT(raw.authenticated && m_agent->state() == MessageSocket::State::Ready, kTimeoutMs);
 
-    raw.socket().sendBinaryMessage(encode(Hello{1, 1, Role::Client, QByteArray(kNonceBytes, 'n'), QStringLiteral("again")}));
+    raw.socket().sendBinaryMessage(
+        encode(Hello{1, 1, Role::Client, QByteArray(kNonceBytes, 'n'), QStringLiteral("again")}));
     QTRY_COMPARE_WITH_TIMEOUT(agentClosed.size(), 1, kTimeoutMs);
     QCOMPARE(closedError(agentClosed), ConnectionError::Unexpected);
     QCOMPARE(closedMessage(agentClosed), QStringLiteral("Hello after authentication"));

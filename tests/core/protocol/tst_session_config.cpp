@@ -50,7 +50,10 @@ QByteArray with(std::initializer_list<std::pair<QString, QJsonValue>> fields)
         o[key] = value;
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
 }
-QByteArray with(const QString &key, const QJsonValue &value) { return with({{key, value}}); }
+QByteArray with(const QString &key, const QJsonValue &value)
+{
+    return with({{key, value}});
+}
 
 QString jsonError(const QByteArray &json)
 {
@@ -155,9 +158,11 @@ void TestSessionConfig::invalidConfig_data()
     QTest::newRow("size 4") << with({{QStringLiteral("height"), 4}, {QStringLiteral("width"), 4}})
                             << "input size 4×4 is out of range (8 to 4096)";
     QTest::newRow("height 7") << with(QStringLiteral("height"), 7) << "input size 224×7 is out of range (8 to 4096)";
-    QTest::newRow("width 4097") << with(QStringLiteral("width"), 4097) << "input size 4097×224 is out of range (8 to 4096)";
+    QTest::newRow("width 4097") << with(QStringLiteral("width"), 4097)
+                                << "input size 4097×224 is out of range (8 to 4096)";
     QTest::newRow("batch 0") << with(QStringLiteral("batchSize"), 0) << "batch size 0 is out of range (1 to 4096)";
-    QTest::newRow("batch 5000") << with(QStringLiteral("batchSize"), 5000) << "batch size 5000 is out of range (1 to 4096)";
+    QTest::newRow("batch 5000") << with(QStringLiteral("batchSize"), 5000)
+                                << "batch size 5000 is out of range (1 to 4096)";
     QTest::newRow("0 epochs") << with(QStringLiteral("epochs"), 0) << "0 epochs: at least one is needed";
     QTest::newRow("bad optimizer") << with(QStringLiteral("optimizer"), QStringLiteral("adam"))
                                    << R"(unknown optimizer "adam" (expected sgd or adamw))";
@@ -168,7 +173,8 @@ void TestSessionConfig::invalidConfig_data()
                                 << R"(unknown device "tpu" (expected auto, cpu or cuda))";
     QTest::newRow("bad precision") << with(QStringLiteral("precision"), QStringLiteral("fp16"))
                                    << R"(unknown precision "fp16" (expected auto, fp32 or bf16))";
-    QTest::newRow("std 0") << with(QStringLiteral("std"), QJsonArray{0.2, 0.0, 0.2}) << "normalisation std must be positive";
+    QTest::newRow("std 0") << with(QStringLiteral("std"), QJsonArray{0.2, 0.0, 0.2})
+                           << "normalisation std must be positive";
     QTest::newRow("std negative") << with(QStringLiteral("std"), QJsonArray{-1.0, 0.2, 0.2})
                                   << "normalisation std must be positive";
     QTest::newRow("std of two numbers") << with(QStringLiteral("std"), QJsonArray{0.2, 0.2})
@@ -240,8 +246,10 @@ void TestSessionConfig::invalidInfo_data()
     QTest::addColumn<QByteArray>("json");
     QTest::addColumn<QString>("error");
     QTest::newRow("no credits") << QByteArray(R"({"device": "cpu"})") << "agent granted 0 credits (expected 1 to 1024)";
-    QTest::newRow("1025 credits") << QByteArray(R"({"credits": 1025})") << "agent granted 1025 credits (expected 1 to 1024)";
-    QTest::newRow("negative credits") << QByteArray(R"({"credits": -3})") << "agent granted -3 credits (expected 1 to 1024)";
+    QTest::newRow("1025 credits") << QByteArray(R"({"credits": 1025})")
+                                  << "agent granted 1025 credits (expected 1 to 1024)";
+    QTest::newRow("negative credits") << QByteArray(R"({"credits": -3})")
+                                      << "agent granted -3 credits (expected 1 to 1024)";
     QTest::newRow("invalid JSON") << QByteArray("{") << jsonError("{");
     QTest::newRow("not an object") << QByteArray(R"(["credits", 4])") << "JSON document is not an object";
 }

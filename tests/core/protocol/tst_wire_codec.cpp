@@ -14,8 +14,14 @@
 
 namespace tandem::protocol {
 // Readable names in QCOMPARE failure output (found by argument-dependent lookup).
-char *toString(DecodeError error) { return qstrdup(decodeErrorName(error)); }
-char *toString(MessageType type) { return qstrdup(typeName(type)); }
+char *toString(DecodeError error)
+{
+    return qstrdup(decodeErrorName(error));
+}
+char *toString(MessageType type)
+{
+    return qstrdup(typeName(type));
+}
 } // namespace tandem::protocol
 
 using namespace tandem::protocol;
@@ -68,7 +74,10 @@ QByteArray frame(quint8 type, const QByteArray &payload, quint16 version = kProt
 {
     return Bytes().raw("TNDM").u16(version).u8(type).u8(0).u32(length.value_or(quint32(payload.size()))).raw(payload);
 }
-QByteArray frame(MessageType type, const QByteArray &payload) { return frame(quint8(type), payload); }
+QByteArray frame(MessageType type, const QByteArray &payload)
+{
+    return frame(quint8(type), payload);
+}
 
 QByteArray pattern(qsizetype size, quint32 seed)
 {
@@ -136,8 +145,8 @@ std::vector<std::pair<const char *, Message>> samples(bool large)
     infer.seq = 12;
     infer.count = 3;
     infer.classes = 4;
-    infer.logits = {-1.5F, 0.F, 2.25F, 1e-30F, 3.4e38F, -0.F, std::numeric_limits<float>::infinity(), 7.F,
-                    8.F, 9.F, -10.F, 11.5F};
+    infer.logits = {-1.5F, 0.F, 2.25F, 1e-30F, 3.4e38F, -0.F, std::numeric_limits<float>::infinity(),
+                    7.F,   8.F, 9.F,   -10.F,  11.5F};
 
     Fragment fragment;
     fragment.streamId = 5;
@@ -176,8 +185,14 @@ std::vector<std::pair<const char *, Message>> samples(bool large)
 
 // ---- field-by-field comparison ----------------------------------------------------------------
 
-template <typename T> bool same(const T &a, const T &b) { return a == b; }
-bool same(float a, float b) { return std::memcmp(&a, &b, 4) == 0; } // bit-exact, -0 and inf included
+template <typename T> bool same(const T &a, const T &b)
+{
+    return a == b;
+}
+bool same(float a, float b)
+{
+    return std::memcmp(&a, &b, 4) == 0;
+} // bit-exact, -0 and inf included
 bool same(const std::vector<float> &a, const std::vector<float> &b)
 {
     return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * 4) == 0);
@@ -193,79 +208,150 @@ bool same(const std::vector<Span> &a, const std::vector<Span> &b)
     return true;
 }
 
-#define TANDEM_FIELD(f)        \
-    if (!same(a.f, b.f))       \
-        out << QStringLiteral(#f)
+#define TANDEM_FIELD(f)                                                                                                \
+    if (!same(a.f, b.f))                                                                                               \
+    out << QStringLiteral(#f)
 
 QStringList fieldDiff(const Hello &a, const Hello &b)
 {
     QStringList out;
-    TANDEM_FIELD(minVersion); TANDEM_FIELD(maxVersion); TANDEM_FIELD(role); TANDEM_FIELD(nonce); TANDEM_FIELD(software);
+    TANDEM_FIELD(minVersion);
+    TANDEM_FIELD(maxVersion);
+    TANDEM_FIELD(role);
+    TANDEM_FIELD(nonce);
+    TANDEM_FIELD(software);
     return out;
 }
-QStringList fieldDiff(const AuthProof &a, const AuthProof &b) { QStringList out; TANDEM_FIELD(mac); return out; }
-QStringList fieldDiff(const SessionConfigMessage &a, const SessionConfigMessage &b) { QStringList out; TANDEM_FIELD(json); return out; }
-QStringList fieldDiff(const SessionReady &a, const SessionReady &b) { QStringList out; TANDEM_FIELD(json); return out; }
-QStringList fieldDiff(const Credit &a, const Credit &b) { QStringList out; TANDEM_FIELD(grant); return out; }
+QStringList fieldDiff(const AuthProof &a, const AuthProof &b)
+{
+    QStringList out;
+    TANDEM_FIELD(mac);
+    return out;
+}
+QStringList fieldDiff(const SessionConfigMessage &a, const SessionConfigMessage &b)
+{
+    QStringList out;
+    TANDEM_FIELD(json);
+    return out;
+}
+QStringList fieldDiff(const SessionReady &a, const SessionReady &b)
+{
+    QStringList out;
+    TANDEM_FIELD(json);
+    return out;
+}
+QStringList fieldDiff(const Credit &a, const Credit &b)
+{
+    QStringList out;
+    TANDEM_FIELD(grant);
+    return out;
+}
 QStringList fieldDiff(const Batch &a, const Batch &b)
 {
     QStringList out;
-    TANDEM_FIELD(seq); TANDEM_FIELD(epoch); TANDEM_FIELD(split); TANDEM_FIELD(channels); TANDEM_FIELD(height);
-    TANDEM_FIELD(width); TANDEM_FIELD(sentAtNs); TANDEM_FIELD(labels); TANDEM_FIELD(contentIds); TANDEM_FIELD(pixels);
+    TANDEM_FIELD(seq);
+    TANDEM_FIELD(epoch);
+    TANDEM_FIELD(split);
+    TANDEM_FIELD(channels);
+    TANDEM_FIELD(height);
+    TANDEM_FIELD(width);
+    TANDEM_FIELD(sentAtNs);
+    TANDEM_FIELD(labels);
+    TANDEM_FIELD(contentIds);
+    TANDEM_FIELD(pixels);
     return out;
 }
 QStringList fieldDiff(const EpochEnd &a, const EpochEnd &b)
 {
     QStringList out;
-    TANDEM_FIELD(epoch); TANDEM_FIELD(split); TANDEM_FIELD(batches);
+    TANDEM_FIELD(epoch);
+    TANDEM_FIELD(split);
+    TANDEM_FIELD(batches);
     return out;
 }
 QStringList fieldDiff(const StepMetrics &a, const StepMetrics &b)
 {
     QStringList out;
-    TANDEM_FIELD(seq); TANDEM_FIELD(epoch); TANDEM_FIELD(split); TANDEM_FIELD(count); TANDEM_FIELD(correct);
-    TANDEM_FIELD(loss); TANDEM_FIELD(learningRate); TANDEM_FIELD(samplesPerSecond); TANDEM_FIELD(deviceMemoryBytes);
-    TANDEM_FIELD(sentAtNs); TANDEM_FIELD(spans);
+    TANDEM_FIELD(seq);
+    TANDEM_FIELD(epoch);
+    TANDEM_FIELD(split);
+    TANDEM_FIELD(count);
+    TANDEM_FIELD(correct);
+    TANDEM_FIELD(loss);
+    TANDEM_FIELD(learningRate);
+    TANDEM_FIELD(samplesPerSecond);
+    TANDEM_FIELD(deviceMemoryBytes);
+    TANDEM_FIELD(sentAtNs);
+    TANDEM_FIELD(spans);
     return out;
 }
 QStringList fieldDiff(const EpochMetrics &a, const EpochMetrics &b)
 {
     QStringList out;
-    TANDEM_FIELD(epoch); TANDEM_FIELD(split); TANDEM_FIELD(samples); TANDEM_FIELD(correct); TANDEM_FIELD(meanLoss);
-    TANDEM_FIELD(accuracy); TANDEM_FIELD(durationNs);
+    TANDEM_FIELD(epoch);
+    TANDEM_FIELD(split);
+    TANDEM_FIELD(samples);
+    TANDEM_FIELD(correct);
+    TANDEM_FIELD(meanLoss);
+    TANDEM_FIELD(accuracy);
+    TANDEM_FIELD(durationNs);
     return out;
 }
-QStringList fieldDiff(const Ping &a, const Ping &b) { QStringList out; TANDEM_FIELD(t1); return out; }
+QStringList fieldDiff(const Ping &a, const Ping &b)
+{
+    QStringList out;
+    TANDEM_FIELD(t1);
+    return out;
+}
 QStringList fieldDiff(const Pong &a, const Pong &b)
 {
     QStringList out;
-    TANDEM_FIELD(t1); TANDEM_FIELD(t2); TANDEM_FIELD(t3);
+    TANDEM_FIELD(t1);
+    TANDEM_FIELD(t2);
+    TANDEM_FIELD(t3);
     return out;
 }
 QStringList fieldDiff(const Error &a, const Error &b)
 {
     QStringList out;
-    TANDEM_FIELD(code); TANDEM_FIELD(message);
+    TANDEM_FIELD(code);
+    TANDEM_FIELD(message);
     return out;
 }
-QStringList fieldDiff(const Goodbye &a, const Goodbye &b) { QStringList out; TANDEM_FIELD(reason); return out; }
-QStringList fieldDiff(const WeightsRequest &, const WeightsRequest &) { return {}; }
+QStringList fieldDiff(const Goodbye &a, const Goodbye &b)
+{
+    QStringList out;
+    TANDEM_FIELD(reason);
+    return out;
+}
+QStringList fieldDiff(const WeightsRequest &, const WeightsRequest &)
+{
+    return {};
+}
 QStringList fieldDiff(const Weights &a, const Weights &b)
 {
     QStringList out;
-    TANDEM_FIELD(format); TANDEM_FIELD(data);
+    TANDEM_FIELD(format);
+    TANDEM_FIELD(data);
     return out;
 }
 QStringList fieldDiff(const InferResult &a, const InferResult &b)
 {
     QStringList out;
-    TANDEM_FIELD(seq); TANDEM_FIELD(count); TANDEM_FIELD(classes); TANDEM_FIELD(logits);
+    TANDEM_FIELD(seq);
+    TANDEM_FIELD(count);
+    TANDEM_FIELD(classes);
+    TANDEM_FIELD(logits);
     return out;
 }
 QStringList fieldDiff(const Fragment &a, const Fragment &b)
 {
     QStringList out;
-    TANDEM_FIELD(streamId); TANDEM_FIELD(index); TANDEM_FIELD(count); TANDEM_FIELD(totalBytes); TANDEM_FIELD(chunk);
+    TANDEM_FIELD(streamId);
+    TANDEM_FIELD(index);
+    TANDEM_FIELD(count);
+    TANDEM_FIELD(totalBytes);
+    TANDEM_FIELD(chunk);
     return out;
 }
 #undef TANDEM_FIELD
@@ -274,11 +360,14 @@ QStringList fieldDiff(const Fragment &a, const Fragment &b)
 QString differences(const Message &a, const Message &b)
 {
     if (a.index() != b.index())
-        return QStringLiteral("type %1 vs %2").arg(QLatin1String(typeName(typeOf(a))), QLatin1String(typeName(typeOf(b))));
-    return std::visit([&b](const auto &x) {
-        using T = std::decay_t<decltype(x)>;
-        return fieldDiff(x, std::get<T>(b)).join(QStringLiteral(", "));
-    }, a);
+        return QStringLiteral("type %1 vs %2")
+            .arg(QLatin1String(typeName(typeOf(a))), QLatin1String(typeName(typeOf(b))));
+    return std::visit(
+        [&b](const auto &x) {
+            using T = std::decay_t<decltype(x)>;
+            return fieldDiff(x, std::get<T>(b)).join(QStringLiteral(", "));
+        },
+        a);
 }
 
 } // namespace
@@ -359,20 +448,38 @@ void TestWireCodec::layout_data()
     Batch batch = makeBatch(2, 3, 2, 2, Split::Val, 12);
     QTest::newRow("Batch") << MessageCase{batch}
                            << frame(MessageType::Batch, Bytes()
-                                                            .u64(batch.seq).u32(3).u8(1).u16(3).u16(2).u16(2)
-                                                            .i64(batch.sentAtNs).u32(2)
-                                                            .i32(batch.labels[0]).i32(batch.labels[1])
-                                                            .u64(batch.contentIds[0]).u64(batch.contentIds[1])
+                                                            .u64(batch.seq)
+                                                            .u32(3)
+                                                            .u8(1)
+                                                            .u16(3)
+                                                            .u16(2)
+                                                            .u16(2)
+                                                            .i64(batch.sentAtNs)
+                                                            .u32(2)
+                                                            .i32(batch.labels[0])
+                                                            .i32(batch.labels[1])
+                                                            .u64(batch.contentIds[0])
+                                                            .u64(batch.contentIds[1])
                                                             .raw(batch.pixels));
 
     StepMetrics step = makeStepMetrics(1);
     step.spans[0] = Span{Stage::Forward, 10, 20};
-    QTest::newRow("StepMetrics")
-        << MessageCase{step}
-        << frame(MessageType::StepMetrics, Bytes()
-                                               .u64(41).u32(2).u8(0).u32(64).u32(57).f32(0.8125F).f32(0.05F)
-                                               .f32(1234.5F).u64(7ULL << 30).i64(99'000'000'017).u16(1)
-                                               .u8(quint8(Stage::Forward)).i64(10).i64(20));
+    QTest::newRow("StepMetrics") << MessageCase{step}
+                                 << frame(MessageType::StepMetrics, Bytes()
+                                                                        .u64(41)
+                                                                        .u32(2)
+                                                                        .u8(0)
+                                                                        .u32(64)
+                                                                        .u32(57)
+                                                                        .f32(0.8125F)
+                                                                        .f32(0.05F)
+                                                                        .f32(1234.5F)
+                                                                        .u64(7ULL << 30)
+                                                                        .i64(99'000'000'017)
+                                                                        .u16(1)
+                                                                        .u8(quint8(Stage::Forward))
+                                                                        .i64(10)
+                                                                        .i64(20));
 
     QTest::newRow("EpochEnd") << MessageCase{EpochEnd{9, Split::Infer, 3}}
                               << frame(MessageType::EpochEnd, Bytes().u32(9).u8(2).u32(3));
@@ -537,7 +644,8 @@ QByteArray batchPayload(quint32 count, quint16 channels, quint16 height, quint16
 // StepMetrics up to the span count.
 Bytes stepHead(quint32 count, quint32 correct, quint16 spans, quint8 split = 0)
 {
-    return Bytes().u64(1).u32(0).u8(split).u32(count).u32(correct).f32(1.F).f32(0.1F).f32(10.F).u64(0).i64(0).u16(spans);
+    return Bytes().u64(1).u32(0).u8(split).u32(count).u32(correct).f32(1.F).f32(0.1F).f32(10.F).u64(0).i64(0).u16(
+        spans);
 }
 Bytes helloPayload(quint16 minVersion, quint16 maxVersion, quint8 role)
 {
@@ -557,8 +665,8 @@ void TestWireCodec::malformed_data()
     const QString maxReassembly = QString::number(Limits{}.maxReassemblyBytes);
 
     // framing
-    QTest::newRow("empty") << QByteArray() << DecodeError::Truncated
-                           << "0 bytes is shorter than the 12-byte header" << 0;
+    QTest::newRow("empty") << QByteArray() << DecodeError::Truncated << "0 bytes is shorter than the 12-byte header"
+                           << 0;
     QTest::newRow("shorter than header") << credit.left(11) << DecodeError::Truncated
                                          << "11 bytes is shorter than the 12-byte header" << 0;
     QTest::newRow("bad magic") << QByteArray("TNDX").append(credit.mid(4)) << DecodeError::BadMagic
@@ -578,12 +686,13 @@ void TestWireCodec::malformed_data()
                                            << "header announces 2 payload bytes, 4 arrived" << 0;
     QTest::newRow("trailing bytes") << frame(MessageType::Credit, Bytes().u32(1).u32(0)) << DecodeError::LengthMismatch
                                     << "Credit: 4 unexpected trailing bytes" << 0;
-    QTest::newRow("trailing byte after WeightsRequest") << frame(MessageType::WeightsRequest, "x")
-                                                        << DecodeError::LengthMismatch
-                                                        << "WeightsRequest: 1 unexpected trailing bytes" << 0;
+    QTest::newRow("trailing byte after WeightsRequest")
+        << frame(MessageType::WeightsRequest, "x") << DecodeError::LengthMismatch
+        << "WeightsRequest: 1 unexpected trailing bytes" << 0;
     QTest::newRow("payload over maxMessageBytes")
         << frame(quint8(MessageType::Batch), {}, 1, quint32(Limits{}.maxMessageBytes + 1)) << DecodeError::Oversized
-        << QStringLiteral("Batch of %1 bytes exceeds the limit of %2").arg(Limits{}.maxMessageBytes + 1).arg(maxMessage) << 0;
+        << QStringLiteral("Batch of %1 bytes exceeds the limit of %2").arg(Limits{}.maxMessageBytes + 1).arg(maxMessage)
+        << 0;
     // Weights are bounded by maxReassemblyBytes instead; the header is then only length-checked.
     QTest::newRow("Weights header over maxMessageBytes")
         << frame(quint8(MessageType::Weights), {}, 1, quint32(Limits{}.maxMessageBytes + 1))
@@ -593,9 +702,9 @@ void TestWireCodec::malformed_data()
     // Batch
     QTest::newRow("Batch count 0") << frame(MessageType::Batch, batchHead(0, 3, 8, 8)) << DecodeError::BadField
                                    << "Batch: batch 7 holds no samples" << 0;
-    QTest::newRow("Batch count over maxBatchSamples") << frame(MessageType::Batch, batchHead(4097, 3, 8, 8))
-                                                      << DecodeError::Oversized
-                                                      << "Batch: batch of 4097 samples exceeds the limit of 4096" << 0;
+    QTest::newRow("Batch count over maxBatchSamples")
+        << frame(MessageType::Batch, batchHead(4097, 3, 8, 8)) << DecodeError::Oversized
+        << "Batch: batch of 4097 samples exceeds the limit of 4096" << 0;
     QTest::newRow("Batch height 0") << frame(MessageType::Batch, batchHead(1, 3, 0, 8)) << DecodeError::BadField
                                     << "Batch: sample shape 0×8×3 is out of range" << 0;
     QTest::newRow("Batch width 0") << frame(MessageType::Batch, batchHead(1, 3, 8, 0)) << DecodeError::BadField
@@ -604,20 +713,20 @@ void TestWireCodec::malformed_data()
                                       << "Batch: sample shape 8×8×0 is out of range" << 0;
     QTest::newRow("Batch 5 channels") << frame(MessageType::Batch, batchHead(1, 5, 8, 8)) << DecodeError::BadField
                                       << "Batch: sample shape 8×8×5 is out of range" << 0;
-    QTest::newRow("Batch side over maxImageSide") << frame(MessageType::Batch, batchHead(1, 3, 4097, 8))
-                                                  << DecodeError::BadField
-                                                  << "Batch: sample shape 4097×8×3 is out of range" << 0;
-    QTest::newRow("Batch one pixel byte short") << frame(MessageType::Batch, batchPayload(2, 3, 4, 4, 95))
-                                                << DecodeError::LengthMismatch
-                                                << "Batch: batch of 2 samples of 4×4×3 needs 96 pixel bytes, message has 95" << 0;
-    QTest::newRow("Batch one pixel byte over") << frame(MessageType::Batch, batchPayload(2, 3, 4, 4, 97))
-                                               << DecodeError::LengthMismatch
-                                               << "Batch: batch of 2 samples of 4×4×3 needs 96 pixel bytes, message has 97" << 0;
+    QTest::newRow("Batch side over maxImageSide")
+        << frame(MessageType::Batch, batchHead(1, 3, 4097, 8)) << DecodeError::BadField
+        << "Batch: sample shape 4097×8×3 is out of range" << 0;
+    QTest::newRow("Batch one pixel byte short")
+        << frame(MessageType::Batch, batchPayload(2, 3, 4, 4, 95)) << DecodeError::LengthMismatch
+        << "Batch: batch of 2 samples of 4×4×3 needs 96 pixel bytes, message has 95" << 0;
+    QTest::newRow("Batch one pixel byte over")
+        << frame(MessageType::Batch, batchPayload(2, 3, 4, 4, 97)) << DecodeError::LengthMismatch
+        << "Batch: batch of 2 samples of 4×4×3 needs 96 pixel bytes, message has 97" << 0;
     QTest::newRow("Batch split 3") << frame(MessageType::Batch, batchHead(1, 3, 8, 8, 3)) << DecodeError::BadField
                                    << "Batch: unknown split 3" << 0;
-    QTest::newRow("Batch cut in the head") << frame(MessageType::Batch, batchHead(1, 3, 8, 8).data().left(20))
-                                           << DecodeError::Truncated
-                                           << "Batch: message ends 7 bytes early at offset 19" << 0;
+    QTest::newRow("Batch cut in the head")
+        << frame(MessageType::Batch, batchHead(1, 3, 8, 8).data().left(20)) << DecodeError::Truncated
+        << "Batch: message ends 7 bytes early at offset 19" << 0;
 
     // StepMetrics
     QTest::newRow("StepMetrics unknown stage")
@@ -626,26 +735,32 @@ void TestWireCodec::malformed_data()
     QTest::newRow("StepMetrics span ends before start")
         << frame(MessageType::StepMetrics, stepHead(4, 1, 2).u8(0).i64(1).i64(2).u8(3).i64(10).i64(9))
         << DecodeError::BadField << "StepMetrics: span of stage 3 ends before it starts" << 0;
-    QTest::newRow("StepMetrics correct over count") << frame(MessageType::StepMetrics, stepHead(4, 5, 0))
-                                                    << DecodeError::BadField << "StepMetrics: 5 correct out of 4 samples" << 0;
-    QTest::newRow("StepMetrics too many spans") << frame(MessageType::StepMetrics, stepHead(4, 1, 65))
-                                                << DecodeError::Oversized << "StepMetrics: 65 spans exceed the limit of 64" << 0;
+    QTest::newRow("StepMetrics correct over count")
+        << frame(MessageType::StepMetrics, stepHead(4, 5, 0)) << DecodeError::BadField
+        << "StepMetrics: 5 correct out of 4 samples" << 0;
+    QTest::newRow("StepMetrics too many spans")
+        << frame(MessageType::StepMetrics, stepHead(4, 1, 65)) << DecodeError::Oversized
+        << "StepMetrics: 65 spans exceed the limit of 64" << 0;
     QTest::newRow("StepMetrics split 7") << frame(MessageType::StepMetrics, stepHead(4, 1, 0, 7))
                                          << DecodeError::BadField << "StepMetrics: unknown split 7" << 0;
-    QTest::newRow("StepMetrics span missing") << frame(MessageType::StepMetrics, stepHead(4, 1, 1))
-                                              << DecodeError::Truncated
-                                              << "StepMetrics: message ends 1 bytes early at offset 51" << 0;
+    QTest::newRow("StepMetrics span missing")
+        << frame(MessageType::StepMetrics, stepHead(4, 1, 1)) << DecodeError::Truncated
+        << "StepMetrics: message ends 1 bytes early at offset 51" << 0;
 
     // Fragment
-    QTest::newRow("Fragment index = count") << frame(MessageType::Fragment, Bytes().u32(1).u32(2).u32(2).u64(10).sized("ab"))
-                                            << DecodeError::BadField << "Fragment: fragment 2 of 2 is out of range" << 0;
+    QTest::newRow("Fragment index = count")
+        << frame(MessageType::Fragment, Bytes().u32(1).u32(2).u32(2).u64(10).sized("ab")) << DecodeError::BadField
+        << "Fragment: fragment 2 of 2 is out of range" << 0;
     QTest::newRow("Fragment count 1") << frame(MessageType::Fragment, Bytes().u32(1).u32(0).u32(1).u64(10).sized("ab"))
                                       << DecodeError::BadField << "Fragment: fragment 0 of 1 is out of range" << 0;
     QTest::newRow("Fragment total over limit")
-        << frame(MessageType::Fragment, Bytes().u32(1).u32(0).u32(2).u64(quint64(Limits{}.maxReassemblyBytes) + 1).sized("ab"))
+        << frame(MessageType::Fragment,
+                 Bytes().u32(1).u32(0).u32(2).u64(quint64(Limits{}.maxReassemblyBytes) + 1).sized("ab"))
         << DecodeError::Oversized
         << QStringLiteral("Fragment: fragmented message of %1 bytes exceeds the limit of %2")
-               .arg(Limits{}.maxReassemblyBytes + 1).arg(maxReassembly) << 0;
+               .arg(Limits{}.maxReassemblyBytes + 1)
+               .arg(maxReassembly)
+        << 0;
     QTest::newRow("Fragment chunk over maxFrameBytes")
         << frame(MessageType::Fragment, Bytes().u32(1).u32(0).u32(2).u64(10).u32(quint32(Limits{}.maxFrameBytes) + 1))
         << DecodeError::Oversized << "Fragment: fragment chunk of 1048577 bytes exceeds the limit of 1048576" << 0;
@@ -658,21 +773,24 @@ void TestWireCodec::malformed_data()
     QTest::newRow("Hello min over max") << frame(MessageType::Hello, helloPayload(2, 1, 1)) << DecodeError::BadField
                                         << "Hello: version range 2..1 is empty" << 0;
     QTest::newRow("Hello short nonce") << frame(MessageType::Hello, Bytes().u16(1).u16(1).u8(1).raw("short"))
-                                       << DecodeError::Truncated << "Hello: message ends 27 bytes early at offset 5" << 0;
+                                       << DecodeError::Truncated << "Hello: message ends 27 bytes early at offset 5"
+                                       << 0;
     QTest::newRow("oversized string") << frame(MessageType::Goodbye, Bytes().u32(64 * 1024 + 1))
                                       << DecodeError::Oversized
                                       << "Goodbye: goodbye reason of 65537 bytes exceeds the limit of 65536" << 0;
     QTest::newRow("oversized JSON") << frame(MessageType::SessionConfig, Bytes().u32(64 * 1024 + 1))
                                     << DecodeError::Oversized
                                     << "SessionConfig: JSON document of 65537 bytes exceeds the limit of 65536" << 0;
-    QTest::newRow("string longer than message") << frame(MessageType::Error, Bytes().u16(7).u32(10).raw("abc"))
-                                                << DecodeError::Truncated
-                                                << "Error: message ends 7 bytes early at offset 6" << 0;
+    QTest::newRow("string longer than message")
+        << frame(MessageType::Error, Bytes().u16(7).u32(10).raw("abc")) << DecodeError::Truncated
+        << "Error: message ends 7 bytes early at offset 6" << 0;
     QTest::newRow("Weights data over limit")
         << frame(MessageType::Weights, Bytes().sized("f").u32(quint32(Limits{}.maxReassemblyBytes) + 1))
         << DecodeError::Oversized
         << QStringLiteral("Weights: weights of %1 bytes exceeds the limit of %2")
-               .arg(Limits{}.maxReassemblyBytes + 1).arg(maxReassembly) << 0;
+               .arg(Limits{}.maxReassemblyBytes + 1)
+               .arg(maxReassembly)
+        << 0;
 
     // Other messages
     QTest::newRow("Credit implausible") << frame(MessageType::Credit, Bytes().u32(1'000'001)) << DecodeError::BadField
@@ -682,12 +800,12 @@ void TestWireCodec::malformed_data()
     QTest::newRow("EpochMetrics split 4")
         << frame(MessageType::EpochMetrics, Bytes().u32(1).u8(4).u32(1).u32(1).f32(0).f32(0).i64(0))
         << DecodeError::BadField << "EpochMetrics: unknown split 4" << 0;
-    QTest::newRow("InferResult logits missing") << frame(MessageType::InferResult, Bytes().u64(1).u32(2).u32(3).f32(1))
-                                                << DecodeError::LengthMismatch
-                                                << "InferResult: 2 × 3 logits need 24 bytes, message has 4" << 0;
-    QTest::newRow("InferResult too many classes") << frame(MessageType::InferResult, Bytes().u64(1).u32(1).u32(100'001))
-                                                  << DecodeError::Oversized
-                                                  << "InferResult: 1 × 100001 logits exceed the limits" << 0;
+    QTest::newRow("InferResult logits missing")
+        << frame(MessageType::InferResult, Bytes().u64(1).u32(2).u32(3).f32(1)) << DecodeError::LengthMismatch
+        << "InferResult: 2 × 3 logits need 24 bytes, message has 4" << 0;
+    QTest::newRow("InferResult too many classes")
+        << frame(MessageType::InferResult, Bytes().u64(1).u32(1).u32(100'001)) << DecodeError::Oversized
+        << "InferResult: 1 × 100001 logits exceed the limits" << 0;
     QTest::newRow("AuthProof short") << frame(MessageType::AuthProof, QByteArray(31, 'm')) << DecodeError::Truncated
                                      << "AuthProof: message ends 1 bytes early at offset 0" << 0;
 }
@@ -738,7 +856,10 @@ void TestWireCodec::truncatedAtEveryOffset()
     }
 }
 
-void TestWireCodec::flippedBytesNeverCrash_data() { truncatedAtEveryOffset_data(); }
+void TestWireCodec::flippedBytesNeverCrash_data()
+{
+    truncatedAtEveryOffset_data();
+}
 
 void TestWireCodec::flippedBytesNeverCrash()
 {

@@ -15,20 +15,19 @@ namespace tandem::testing {
 // Deterministic for a given seed. Times are simulated, in the client's clock; the agent's spans
 // are stamped on an agent clock `agentOffsetNs` ahead and mapped back with a slightly wrong offset
 // (off by `offsetErrorNs`, within `uncertaintyNs`), as a real session does.
-class SyntheticRun
-{
+class SyntheticRun {
 public:
     struct Params {
         int batches = 240;
         int batchSize = 64;
         int epochs = 2;
         int valBatchesPerEpoch = 10;
-        int workers = 2;          // client preprocessing threads
-        int credits = 4;          // in-flight window
-        double decodeMs = 5.0;    // per batch, per worker
+        int workers = 2;       // client preprocessing threads
+        int credits = 4;       // in-flight window
+        double decodeMs = 5.0; // per batch, per worker
         double forwardMs = 6.0;
         double backwardMs = 9.5;
-        double linkMBps = 120.0;  // upload bandwidth
+        double linkMBps = 120.0; // upload bandwidth
         double linkLatencyMs = 0.8;
         qint64 wireBytes = 50'240;
         quint32 seed = 7;
@@ -51,26 +50,26 @@ public:
         record.startedAt = QDateTime(QDate(2026, 3, 14), QTime(9, 26, 53), Qt::OffsetFromUTC, 3600);
         record.settings = QJsonObject{
             {QStringLiteral("dataset"), QJsonObject{{QStringLiteral("name"), QStringLiteral("Fashion-MNIST (sample)")},
-                                                   {QStringLiteral("images"), params.batches * params.batchSize},
-                                                   {QStringLiteral("classes"), 10}}},
+                                                    {QStringLiteral("images"), params.batches * params.batchSize},
+                                                    {QStringLiteral("classes"), 10}}},
             {QStringLiteral("preprocessing"), QJsonObject{{QStringLiteral("size"), QStringLiteral("28 × 28")},
-                                                         {QStringLiteral("workers"), params.workers}}},
+                                                          {QStringLiteral("workers"), params.workers}}},
             {QStringLiteral("session"), QJsonObject{{QStringLiteral("model"), QStringLiteral("cnn")},
-                                                   {QStringLiteral("batchSize"), params.batchSize},
-                                                   {QStringLiteral("epochs"), params.epochs},
-                                                   {QStringLiteral("optimizer"), QStringLiteral("sgd")},
-                                                   {QStringLiteral("learningRate"), 0.05},
-                                                   {QStringLiteral("credits"), params.credits}}},
+                                                    {QStringLiteral("batchSize"), params.batchSize},
+                                                    {QStringLiteral("epochs"), params.epochs},
+                                                    {QStringLiteral("optimizer"), QStringLiteral("sgd")},
+                                                    {QStringLiteral("learningRate"), 0.05},
+                                                    {QStringLiteral("credits"), params.credits}}},
             {QStringLiteral("agent"), QJsonObject{{QStringLiteral("device"), QStringLiteral("cpu")},
-                                                 {QStringLiteral("torch"), QStringLiteral("1.13.1")}}},
+                                                  {QStringLiteral("torch"), QStringLiteral("1.13.1")}}},
         };
         record.wallStartNs = kOrigin;
         record.clockOffsetNs = 5'123'456'789;
         record.clockUncertaintyNs = 85'000;
 
         std::vector<qint64> workerFree(size_t(std::max(1, params.workers)), kOrigin + kMs);
-        std::deque<qint64> creditReturns; // client times when in-flight batches' metrics arrived
-        std::vector<qint64> creditGranted; // per batch: when it got its credit
+        std::deque<qint64> creditReturns;                     // client times when in-flight batches' metrics arrived
+        std::vector<qint64> creditGranted;                    // per batch: when it got its credit
         const int prefetch = std::max(1, params.workers) + 2; // bounded queue before the socket
         qint64 socketFree = kOrigin;
         qint64 linkFree = kOrigin;
@@ -131,7 +130,8 @@ public:
             const qint64 deviceAt = std::max(a, deviceFree + toAgent);
             a = agentSpan(protocol::Stage::QueueWait, a, deviceAt);
             a = agentSpan(protocol::Stage::HostToDevice, a, a + jitter(0.4));
-            a = agentSpan(protocol::Stage::Forward, a, a + jitter(val ? params.forwardMs * 0.9 : params.forwardMs, 0.1));
+            a = agentSpan(protocol::Stage::Forward, a,
+                          a + jitter(val ? params.forwardMs * 0.9 : params.forwardMs, 0.1));
             if (!val) {
                 a = agentSpan(protocol::Stage::Backward, a, a + jitter(params.backwardMs, 0.1));
                 a = agentSpan(protocol::Stage::OptimizerStep, a, a + jitter(1.1));
@@ -143,14 +143,14 @@ public:
                 batch.spans.push_back(span);
             }
             const qint64 metricsSent = a + toClient;
-            const qint64 metricsArrived = add(protocol::Stage::MetricsReturn, metricsSent,
-                                              metricsSent + jitter(params.linkLatencyMs, 0.3));
+            const qint64 metricsArrived =
+                add(protocol::Stage::MetricsReturn, metricsSent, metricsSent + jitter(params.linkLatencyMs, 0.3));
             creditReturns.push_back(metricsArrived);
             record.wallEndNs = std::max(record.wallEndNs, metricsArrived);
 
             if (!val) {
-                loss = std::max(0.25F, loss * (0.985F + float(random.generateDouble()) * 0.01F)
-                                           + float(random.generateDouble() - 0.5) * 0.08F);
+                loss = std::max(0.25F, loss * (0.985F + float(random.generateDouble()) * 0.01F) +
+                                           float(random.generateDouble() - 0.5) * 0.08F);
                 StepPoint step;
                 step.seq = batch.seq;
                 step.epoch = epoch;
@@ -164,7 +164,8 @@ public:
             if (inEpoch == perEpoch - 1) {
                 const int trainBatches = perEpoch - params.valBatchesPerEpoch;
                 record.epochs.push_back(EpochPoint{epoch, protocol::Split::Train, loss * 1.05F,
-                                                   0.70F + 0.06F * float(epoch), quint32(trainBatches * params.batchSize)});
+                                                   0.70F + 0.06F * float(epoch),
+                                                   quint32(trainBatches * params.batchSize)});
                 record.epochs.push_back(EpochPoint{epoch, protocol::Split::Val, loss * 1.12F,
                                                    0.68F + 0.05F * float(epoch),
                                                    quint32(params.valBatchesPerEpoch * params.batchSize)});

@@ -16,8 +16,7 @@
 
 namespace tandem::testing {
 
-class TraceChecker
-{
+class TraceChecker {
 public:
     struct Result {
         QString problem; // empty when the trace holds
@@ -51,11 +50,13 @@ public:
             const QString ph = event.value(QStringLiteral("ph")).toString();
             const QString name = event.value(QStringLiteral("name")).toString();
             if (ph == QLatin1String("M")) {
-                const QString argName = event.value(QStringLiteral("args")).toObject().value(QStringLiteral("name")).toString();
+                const QString argName =
+                    event.value(QStringLiteral("args")).toObject().value(QStringLiteral("name")).toString();
                 if (name == QLatin1String("process_name"))
                     processNames.insert(argName);
                 if (name == QLatin1String("thread_name"))
-                    threadNames[{event.value(QStringLiteral("pid")).toInt(), event.value(QStringLiteral("tid")).toInt()}] = argName;
+                    threadNames[{event.value(QStringLiteral("pid")).toInt(),
+                                 event.value(QStringLiteral("tid")).toInt()}] = argName;
                 continue;
             }
             if (ph != QLatin1String("X"))
@@ -72,21 +73,27 @@ public:
                 return result;
             }
             const Slice slice{event.value(QStringLiteral("ts")).toDouble(),
-                              event.value(QStringLiteral("ts")).toDouble() + event.value(QStringLiteral("dur")).toDouble()};
+                              event.value(QStringLiteral("ts")).toDouble() +
+                                  event.value(QStringLiteral("dur")).toDouble()};
             if (slice.start < 0.0 || slice.end < slice.start) {
                 result.problem = QStringLiteral("negative ts or dur on \"%1\"").arg(name);
                 return result;
             }
-            const std::pair<int, int> track{event.value(QStringLiteral("pid")).toInt(), event.value(QStringLiteral("tid")).toInt()};
+            const std::pair<int, int> track{event.value(QStringLiteral("pid")).toInt(),
+                                            event.value(QStringLiteral("tid")).toInt()};
             if (!threadNames.count(track)) {
-                result.problem = QStringLiteral("track %1/%2 has no thread_name before its events").arg(track.first).arg(track.second);
+                result.problem = QStringLiteral("track %1/%2 has no thread_name before its events")
+                                     .arg(track.first)
+                                     .arg(track.second);
                 return result;
             }
             byTrack[track].emplace_back(slice.start, slice.end);
             const std::optional<int> stage = stageOf(name);
-            const qint64 batch = event.value(QStringLiteral("args")).toObject().value(QStringLiteral("batch")).toInteger(-1);
+            const qint64 batch =
+                event.value(QStringLiteral("args")).toObject().value(QStringLiteral("batch")).toInteger(-1);
             if (!stage || batch < 0) {
-                result.problem = QStringLiteral("an X event without a known stage name or args.batch: \"%1\"").arg(name);
+                result.problem =
+                    QStringLiteral("an X event without a known stage name or args.batch: \"%1\"").arg(name);
                 return result;
             }
             byBatch[batch][*stage] = slice;
@@ -102,7 +109,8 @@ public:
             std::sort(slices.begin(), slices.end());
             for (size_t i = 1; i < slices.size(); ++i) {
                 if (slices[i].first < slices[i - 1].second - kEpsilonUs) {
-                    result.problem = QStringLiteral("overlapping slices on track %1/%2").arg(track.first).arg(track.second);
+                    result.problem =
+                        QStringLiteral("overlapping slices on track %1/%2").arg(track.first).arg(track.second);
                     return result;
                 }
             }
@@ -154,7 +162,8 @@ private:
                 continue;
             }
             if (previous) {
-                const bool crossesHosts = protocol::stageInfo(current).host != protocol::stageInfo(Stage(previousStage)).host;
+                const bool crossesHosts =
+                    protocol::stageInfo(current).host != protocol::stageInfo(Stage(previousStage)).host;
                 const double tolerance = crossesHosts ? crossHostUs : kEpsilonUs;
                 const bool upload = current == Stage::Receive && Stage(previousStage) == Stage::Send;
                 const double bound = upload ? previous->start : previous->end;
@@ -163,7 +172,8 @@ private:
                         .arg(batch)
                         .arg(NumberFormat::stageLabel(current))
                         .arg(bound - slice.start, 0, 'f', 3)
-                        .arg(NumberFormat::stageLabel(Stage(previousStage)), upload ? QStringLiteral("starts") : QStringLiteral("ends"))
+                        .arg(NumberFormat::stageLabel(Stage(previousStage)),
+                             upload ? QStringLiteral("starts") : QStringLiteral("ends"))
                         .arg(tolerance, 0, 'f', 3);
                 }
             }

@@ -38,12 +38,16 @@ QString runTandem(const QStringList &arguments, int timeoutMs, QByteArray *outpu
         process.kill();
         process.waitForFinished(5'000);
         return QStringLiteral("tandem %1 did not finish in %2 s; it printed:\n%3")
-            .arg(arguments.first()).arg(timeoutMs / 1000).arg(QString::fromLocal8Bit(process.readAll().right(4000)));
+            .arg(arguments.first())
+            .arg(timeoutMs / 1000)
+            .arg(QString::fromLocal8Bit(process.readAll().right(4000)));
     }
     *output = process.readAll();
     if (process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0) {
         return QStringLiteral("tandem %1 exited with %2; it printed:\n%3")
-            .arg(arguments.first()).arg(process.exitCode()).arg(QString::fromLocal8Bit(output->right(4000)));
+            .arg(arguments.first())
+            .arg(process.exitCode())
+            .arg(QString::fromLocal8Bit(output->right(4000)));
     }
     return {};
 }
@@ -56,8 +60,7 @@ QString onlyFile(const QDir &dir, const QString &pattern)
 
 } // namespace
 
-class TestReportRealRun : public QObject
-{
+class TestReportRealRun : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
@@ -76,10 +79,10 @@ void TestReportRealRun::initTestCase()
         QFAIL("Fashion-MNIST is not installed: apt-get install dataset-fashion-mnist");
     m_data = m_dir.filePath(QStringLiteral("fashion-mnist"));
     QByteArray output;
-    const QString problem = runTandem({QStringLiteral("sample-data"), QStringLiteral("--out"), m_data,
-                                       QStringLiteral("--train-per-class"), QStringLiteral("40"),
-                                       QStringLiteral("--val-per-class"), QStringLiteral("8")},
-                                      kSampleTimeoutMs, &output);
+    const QString problem =
+        runTandem({QStringLiteral("sample-data"), QStringLiteral("--out"), m_data, QStringLiteral("--train-per-class"),
+                   QStringLiteral("40"), QStringLiteral("--val-per-class"), QStringLiteral("8")},
+                  kSampleTimeoutMs, &output);
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
 }
 
@@ -87,13 +90,13 @@ void TestReportRealRun::trainExportsConsistentReports()
 {
     const QString reportDir = m_dir.filePath(QStringLiteral("report"));
     QByteArray output;
-    const QString problem = runTandem(
-        {QStringLiteral("train"), QStringLiteral("--data"), m_data, QStringLiteral("--agent"), QStringLiteral("local"),
-         QStringLiteral("--agent-program"), QStringLiteral(TANDEM_AGENT_PATH), QStringLiteral("--epochs"),
-         QStringLiteral("1"), QStringLiteral("--size"), QStringLiteral("28"), QStringLiteral("--color"),
-         QStringLiteral("gray"), QStringLiteral("--batch"), QStringLiteral("32"), QStringLiteral("--weights"),
-         QStringLiteral("none"), QStringLiteral("--report"), reportDir},
-        kTrainTimeoutMs, &output);
+    const QString problem =
+        runTandem({QStringLiteral("train"), QStringLiteral("--data"), m_data, QStringLiteral("--agent"),
+                   QStringLiteral("local"), QStringLiteral("--agent-program"), QStringLiteral(TANDEM_AGENT_PATH),
+                   QStringLiteral("--epochs"), QStringLiteral("1"), QStringLiteral("--size"), QStringLiteral("28"),
+                   QStringLiteral("--color"), QStringLiteral("gray"), QStringLiteral("--batch"), QStringLiteral("32"),
+                   QStringLiteral("--weights"), QStringLiteral("none"), QStringLiteral("--report"), reportDir},
+                  kTrainTimeoutMs, &output);
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
 
     const QDir dir(reportDir);
@@ -102,8 +105,8 @@ void TestReportRealRun::trainExportsConsistentReports()
     const QString csvPath = onlyFile(dir, QStringLiteral("*.csv"));
     const QString htmlPath = onlyFile(dir, QStringLiteral("*.html"));
     const QString pdfPath = onlyFile(dir, QStringLiteral("*.pdf"));
-    QVERIFY2(!sessionPath.isEmpty() && !tracePath.isEmpty() && !csvPath.isEmpty() && !htmlPath.isEmpty()
-                 && !pdfPath.isEmpty(),
+    QVERIFY2(!sessionPath.isEmpty() && !tracePath.isEmpty() && !csvPath.isEmpty() && !htmlPath.isEmpty() &&
+                 !pdfPath.isEmpty(),
              qPrintable(dir.entryList(QDir::Files).join(QLatin1Char(' '))));
 
     const SessionFile::LoadResult loaded = SessionFile::load(sessionPath);

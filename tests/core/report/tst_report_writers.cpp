@@ -69,8 +69,7 @@ QStringList svgDocuments(const QString &html)
 
 } // namespace
 
-class TestReportWriters : public QObject
-{
+class TestReportWriters : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
@@ -141,7 +140,8 @@ void TestReportWriters::traceStructureAndOrder()
     SyntheticRun::Params p = params(batches, 4, 3);
     p.credits = credits;
     const RunRecord record = SyntheticRun::make(p);
-    const TraceChecker::Result result = TraceChecker::check(ChromeTraceWriter::render(record), record.clockUncertaintyNs);
+    const TraceChecker::Result result =
+        TraceChecker::check(ChromeTraceWriter::render(record), record.clockUncertaintyNs);
     QVERIFY2(result.problem.isEmpty(), qPrintable(result.problem));
     int spans = 0;
     for (const auto &batch : record.batches)
@@ -162,7 +162,8 @@ void TestReportWriters::traceCatchesDisorder()
             }
         }
     }
-    const TraceChecker::Result result = TraceChecker::check(ChromeTraceWriter::render(record), record.clockUncertaintyNs);
+    const TraceChecker::Result result =
+        TraceChecker::check(ChromeTraceWriter::render(record), record.clockUncertaintyNs);
     QVERIFY2(result.problem.contains(QLatin1String("receive starts")), qPrintable(result.problem));
 }
 
@@ -179,8 +180,10 @@ void TestReportWriters::concurrentSpansGetTheirOwnLanes()
         batch.spans.push_back(Span{Stage::Decode, start, start + 10'000});
         record.batches.push_back(batch);
     }
-    const QJsonArray events =
-        QJsonDocument::fromJson(ChromeTraceWriter::render(record)).object().value(QStringLiteral("traceEvents")).toArray();
+    const QJsonArray events = QJsonDocument::fromJson(ChromeTraceWriter::render(record))
+                                  .object()
+                                  .value(QStringLiteral("traceEvents"))
+                                  .toArray();
     std::map<qint64, int> tidOfBatch;
     QStringList threadNames;
     for (const QJsonValue &value : events) {
@@ -220,7 +223,8 @@ void TestReportWriters::htmlHoldsChartsAndFigures()
     QVERIFY(html.contains(NumberFormat::fixed(summary.overlapEfficiency, 2)));
     QVERIFY(html.contains(NumberFormat::seconds(summary.sequentialSeconds)));
     QVERIFY(summary.hasBottleneck);
-    QVERIFY(html.contains(QStringLiteral("<div class=\"value\">%1</div>").arg(NumberFormat::stageLabel(summary.bottleneck))));
+    QVERIFY(html.contains(
+        QStringLiteral("<div class=\"value\">%1</div>").arg(NumberFormat::stageLabel(summary.bottleneck))));
     QVERIFY(html.contains(summary.verdict.mid(1).toHtmlEscaped()));
     QVERIFY(html.contains(QStringLiteral("Fashion-MNIST (sample)"))); // run settings
     for (const auto &stats : summary.stages)
@@ -240,8 +244,9 @@ void TestReportWriters::exportAllWritesEveryFormat()
     const tandem::ExportResult result =
         ReportExporter::exportAll(record, dir.filePath(QStringLiteral("out")), QStringLiteral("run"));
     QVERIFY2(result.ok(), qPrintable(result.error));
-    const QStringList suffixes{QStringLiteral("run.csv"), QStringLiteral("run.json"), QStringLiteral("run.trace.json"),
-                               QStringLiteral("run.html"), QStringLiteral("run.pdf"), QStringLiteral("run.tandem-run.json")};
+    const QStringList suffixes{QStringLiteral("run.csv"),        QStringLiteral("run.json"),
+                               QStringLiteral("run.trace.json"), QStringLiteral("run.html"),
+                               QStringLiteral("run.pdf"),        QStringLiteral("run.tandem-run.json")};
     QCOMPARE(result.written.size(), suffixes.size());
     for (int i = 0; i < suffixes.size(); ++i) {
         QVERIFY2(result.written[i].endsWith(QLatin1Char('/') + suffixes[i]), qPrintable(result.written[i]));
@@ -335,7 +340,8 @@ void TestReportWriters::emptyRunStillExports()
     QVERIFY2(result.ok(), qPrintable(result.error));
     const QString html = QString::fromUtf8(readAll(dir.filePath(QStringLiteral("empty.html"))));
     QVERIFY(html.contains(QLatin1String("No stage timings were recorded")));
-    QCOMPARE(readAll(dir.filePath(QStringLiteral("empty.csv"))), QByteArray("seq,epoch,split,stage,host,start_ms,end_ms,duration_ms\n"));
+    QCOMPARE(readAll(dir.filePath(QStringLiteral("empty.csv"))),
+             QByteArray("seq,epoch,split,stage,host,start_ms,end_ms,duration_ms\n"));
 }
 
 QTEST_MAIN(TestReportWriters)

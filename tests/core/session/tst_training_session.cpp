@@ -77,7 +77,8 @@ void TestTrainingSession::threeEpochsReachEightyPercent()
         QCOMPARE(e.samples, 1000U);
     qInfo("validation accuracy per epoch: %.1f%% %.1f%% %.1f%%; train loss %.3f → %.3f", 100.0 * val[0].accuracy,
           100.0 * val[1].accuracy, 100.0 * val[2].accuracy, double(train[0].meanLoss), double(train[2].meanLoss));
-    QVERIFY2(val.back().accuracy >= 0.80F, qPrintable(QStringLiteral("final validation accuracy %1").arg(val.back().accuracy)));
+    QVERIFY2(val.back().accuracy >= 0.80F,
+             qPrintable(QStringLiteral("final validation accuracy %1").arg(val.back().accuracy)));
     QVERIFY(train[2].meanLoss < train[0].meanLoss);
 
     // Weights came back and were saved.
@@ -119,13 +120,14 @@ void TestTrainingSession::threeEpochsReachEightyPercent()
     int overlapped = 0;
     for (const BatchRecord &b : record.batches)
         for (const protocol::Span &s : b.spans)
-            if (s.stage == protocol::Stage::Decode
-                && std::any_of(compute.begin(), compute.end(),
-                               [&](const auto &c) { return c.first < s.endNs && s.startNs < c.second; })) {
+            if (s.stage == protocol::Stage::Decode && std::any_of(compute.begin(), compute.end(), [&](const auto &c) {
+                    return c.first < s.endNs && s.startNs < c.second;
+                })) {
                 ++overlapped;
                 break;
             }
-    qInfo("%d of %d batches were preprocessed while the agent computed another", overlapped, int(record.batches.size()));
+    qInfo("%d of %d batches were preprocessed while the agent computed another", overlapped,
+          int(record.batches.size()));
     QVERIFY(overlapped > int(record.batches.size()) / 2);
 }
 
@@ -161,9 +163,12 @@ void TestTrainingSession::brokenImagesAreSkippedAndTrainingGoesOn()
 
     QStringList failedPaths;
     for (const QList<QVariant> &args : failures)
-        failedPaths << args.at(0).value<SkippedFile>().path + QStringLiteral(": ") + args.at(0).value<SkippedFile>().reason;
-    QVERIFY2(failedPaths.filter(QStringLiteral("empty.png")).size() == 1, qPrintable(failedPaths.join(QLatin1Char('\n'))));
-    QVERIFY2(failedPaths.filter(QStringLiteral("truncated.png")).size() == 1, qPrintable(failedPaths.join(QLatin1Char('\n'))));
+        failedPaths << args.at(0).value<SkippedFile>().path + QStringLiteral(": ") +
+                           args.at(0).value<SkippedFile>().reason;
+    QVERIFY2(failedPaths.filter(QStringLiteral("empty.png")).size() == 1,
+             qPrintable(failedPaths.join(QLatin1Char('\n'))));
+    QVERIFY2(failedPaths.filter(QStringLiteral("truncated.png")).size() == 1,
+             qPrintable(failedPaths.join(QLatin1Char('\n'))));
     // Every other image was trained on: 300 real training images, one epoch.
     qint64 trained = 0;
     for (const BatchRecord &b : session.record().batches)
@@ -191,7 +196,8 @@ void TestTrainingSession::wrongSecretIsRefused()
     QCOMPARE(finished.first().at(0).toBool(), false);
     QCOMPARE(failed.count(), 1);
     QCOMPARE(failed.first().at(0).value<protocol::ConnectionError>(), protocol::ConnectionError::WrongSecret);
-    QVERIFY2(failed.first().at(1).toString().contains(QStringLiteral("secret")), qPrintable(failed.first().at(1).toString()));
+    QVERIFY2(failed.first().at(1).toString().contains(QStringLiteral("secret")),
+             qPrintable(failed.first().at(1).toString()));
     QCOMPARE(session.state(), TrainingSession::State::Failed);
     QVERIFY(agent.isRunning()); // the agent keeps serving
 }

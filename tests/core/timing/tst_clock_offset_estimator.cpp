@@ -35,8 +35,7 @@ Exchange exchange(qint64 clientNow, qint64 offset, qint64 outbound, qint64 turna
 
 } // namespace
 
-class TestClockOffsetEstimator : public QObject
-{
+class TestClockOffsetEstimator : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
@@ -96,7 +95,9 @@ void TestClockOffsetEstimator::recoversKnownOffset()
         const qint64 error = estimator.offsetNs() - offset;
         QVERIFY2(std::abs(error) <= estimator.uncertaintyNs(),
                  qPrintable(QStringLiteral("exchange %1: error %2 ns exceeds the stated ±%3 ns")
-                                .arg(i).arg(error).arg(estimator.uncertaintyNs())));
+                                .arg(i)
+                                .arg(error)
+                                .arg(estimator.uncertaintyNs())));
     }
     // The reported uncertainty is half the smallest round trip in the window, nothing larger.
     const qint64 minDelay = *std::min_element(recentDelays.begin(), recentDelays.end());

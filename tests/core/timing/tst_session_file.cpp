@@ -47,8 +47,7 @@ RunRecord sampleRecord()
         batch.wireBytes = 50'177 + qint64(seq);
         const qint64 t = kOrigin + qint64(seq) * 7'000'001;
         batch.spans = {Span{Stage::Read, t, t + 11}, Span{Stage::Decode, t + 11, t + 999},
-                       Span{Stage::Network, t + 1000, t + 5000},
-                       Span{Stage::MetricsReturn, t + 6000, t + 6001}};
+                       Span{Stage::Network, t + 1000, t + 5000}, Span{Stage::MetricsReturn, t + 6000, t + 6001}};
         record.batches.push_back(batch);
         StepPoint step;
         step.seq = seq;
@@ -86,8 +85,7 @@ QByteArray toBytes(const QJsonObject &object)
 
 } // namespace
 
-class TestSessionFile : public QObject
-{
+class TestSessionFile : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
@@ -178,32 +176,31 @@ void TestSessionFile::rejects_data()
                                 << QStringLiteral("the format version is missing");
 
     QTest::newRow("unknown stage")
-        << toBytes(withBatch(sampleObject(), [](QJsonObject &batch) {
-               batch.insert(QStringLiteral("spans"),
-                            QJsonArray{QJsonArray{QStringLiteral("decompress"), 0, 10}});
-           }))
+        << toBytes(withBatch(
+               sampleObject(),
+               [](QJsonObject &batch) {
+                   batch.insert(QStringLiteral("spans"), QJsonArray{QJsonArray{QStringLiteral("decompress"), 0, 10}});
+               }))
         << SessionFileError::BadField << QStringLiteral("batch 0, span 0: unknown stage \"decompress\"");
     QTest::newRow("span backwards")
-        << toBytes(withBatch(sampleObject(), [](QJsonObject &batch) {
-               batch.insert(QStringLiteral("spans"), QJsonArray{QJsonArray{QStringLiteral("read"), 10, 5}});
-           }))
+        << toBytes(withBatch(
+               sampleObject(),
+               [](QJsonObject &batch) {
+                   batch.insert(QStringLiteral("spans"), QJsonArray{QJsonArray{QStringLiteral("read"), 10, 5}});
+               }))
         << SessionFileError::BadField << QStringLiteral("batch 0, span 0: ends before it starts");
-    QTest::newRow("span not a triple")
-        << toBytes(withBatch(sampleObject(), [](QJsonObject &batch) {
-               batch.insert(QStringLiteral("spans"), QJsonArray{QJsonArray{QStringLiteral("read"), 10}});
-           }))
-        << SessionFileError::BadField << QStringLiteral("batch 0, span 0: expected [stage, startNs, endNs]");
-    QTest::newRow("missing seq")
-        << toBytes(withBatch(sampleObject(), [](QJsonObject &batch) { batch.remove(QStringLiteral("seq")); }))
-        << SessionFileError::BadField << QStringLiteral("batch 0: missing integer \"seq\"");
-    QTest::newRow("negative samples")
-        << toBytes(withBatch(sampleObject(),
-                             [](QJsonObject &batch) { batch.insert(QStringLiteral("samples"), -4); }))
-        << SessionFileError::BadField << QStringLiteral("batch 0: \"samples\" is -4, below 0");
-    QTest::newRow("fractional bytes")
-        << toBytes(withBatch(sampleObject(),
-                             [](QJsonObject &batch) { batch.insert(QStringLiteral("wireBytes"), 1.5); }))
-        << SessionFileError::BadField << QStringLiteral("batch 0: \"wireBytes\" is not a whole number");
+    QTest::newRow("span not a triple") << toBytes(withBatch(sampleObject(), [](QJsonObject &batch) {
+        batch.insert(QStringLiteral("spans"), QJsonArray{QJsonArray{QStringLiteral("read"), 10}});
+    })) << SessionFileError::BadField << QStringLiteral("batch 0, span 0: expected [stage, startNs, endNs]");
+    QTest::newRow("missing seq") << toBytes(withBatch(sampleObject(),
+                                                      [](QJsonObject &batch) { batch.remove(QStringLiteral("seq")); }))
+                                 << SessionFileError::BadField << QStringLiteral("batch 0: missing integer \"seq\"");
+    QTest::newRow("negative samples") << toBytes(withBatch(sampleObject(), [](QJsonObject &batch) {
+        batch.insert(QStringLiteral("samples"), -4);
+    })) << SessionFileError::BadField << QStringLiteral("batch 0: \"samples\" is -4, below 0");
+    QTest::newRow("fractional bytes") << toBytes(withBatch(sampleObject(), [](QJsonObject &batch) {
+        batch.insert(QStringLiteral("wireBytes"), 1.5);
+    })) << SessionFileError::BadField << QStringLiteral("batch 0: \"wireBytes\" is not a whole number");
     QTest::newRow("unknown split")
         << toBytes(withBatch(sampleObject(),
                              [](QJsonObject &batch) { batch.insert(QStringLiteral("split"), QStringLiteral("test")); }))

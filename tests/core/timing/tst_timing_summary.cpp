@@ -64,8 +64,7 @@ std::vector<Row> threeStages(int batches, bool pipelined, double forwardMs = 10.
 
 } // namespace
 
-class TestTimingSummary : public QObject
-{
+class TestTimingSummary : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
@@ -134,10 +133,8 @@ void TestTimingSummary::overlap()
 void TestTimingSummary::busyTimeIsTheUnionOfSpans()
 {
     // Two decode workers overlap by 5 ms, then a gap, then one more span.
-    const RunRecord record = makeRecord({{0, Stage::Decode, 0, 10},
-                                         {1, Stage::Decode, 5, 15},
-                                         {2, Stage::Decode, 30, 40}},
-                                        50);
+    const RunRecord record =
+        makeRecord({{0, Stage::Decode, 0, 10}, {1, Stage::Decode, 5, 15}, {2, Stage::Decode, 30, 40}}, 50);
     const TimingSummary summary = TimingSummary::compute(record);
     const auto *decode = summary.stats(Stage::Decode);
     QVERIFY(decode);
