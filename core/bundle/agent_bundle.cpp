@@ -1,18 +1,14 @@
 #include "agent_bundle.h"
 
+#include "archive/tar_gz_writer.h"
+
 #include <QCoreApplication>
-#include <QDateTime>
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
-#include <QSaveFile>
-
-#include <archive.h>
-#include <archive_entry.h>
 
 #include <algorithm>
-#include <memory>
 
 namespace tandem {
 
@@ -38,54 +34,6 @@ bool skippedComponent(const QString &component)
 {
     return component.startsWith(QLatin1Char('.')) || component == QLatin1String("__pycache__") ||
            component.startsWith(QLatin1String("build"));
-}
-
-struct ArchiveDeleter {
-    void operator()(archive *a) const { archive_write_free(a); }
-};
-struct EntryDeleter {
-    void operator()(archive_entry *e) const { archive_entry_free(e); }
-};
-
-// libarchive writes through these callbacks into a QSaveFile, so that a failed run leaves no
-// half-written bundle behind.
-la_ssize_t writeCallback(archive *, void *client, const void *buffer, size_t length)
-{
-    auto *file = static_cast<QSaveFile *>(client);
-    const qint64 written = file->write(static_cast<const char *>(buffer), qint64(length));
-    return written == qint64(length) ? la_ssize_t(written) : -1;
-}
-int closeCallback(archive *, void *)
-{
-    return ARCHIVE_OK;
-}
-
-QString archiveError(archive *a, const QString &what)
-{
-    const char *text = archive_error_string(a);
-    return QStringLiteral("%1: %2").arg(what, text ? QString::fromLocal8Bit(text) : QStringLiteral("unknown error"));
-}
-
-bool addEntry(archive *a, const QString &path, const QByteArray &data, int permissions, qint64 mtime, QString *error)
-{
-    std::unique_ptr<archive_entry, EntryDeleter> entry(archive_entry_new());
-    const QByteArray name = (QLatin1String(AgentBundle::kTopFolder) + QLatin1Char('/') + path).toUtf8();
-    archive_entry_set_pathname(entry.get(), name.constData());
-    archive_entry_set_filetype(entry.get(), AE_IFREG);
-    archive_entry_set_perm(entry.get(), permissions);
-    archive_entry_set_size(entry.get(), data.size());
-    archive_entry_set_mtime(entry.get(), time_t(mtime), 0);
-    archive_entry_set_uid(entry.get(), 0);
-    archive_entry_set_gid(entry.get(), 0);
-    if (archive_write_header(a, entry.get()) != ARCHIVE_OK) {
-        *error = archiveError(a, QStringLiteral("cannot add %1").arg(path));
-        return false;
-    }
-    if (!data.isEmpty() && archive_write_data(a, data.constData(), size_t(data.size())) != la_ssize_t(data.size())) {
-        *error = archiveError(a, QStringLiteral("cannot write %1").arg(path));
-        return false;
-    }
-    return true;
 }
 
 } // namespace
@@ -170,24 +118,14 @@ AgentBundle::Result AgentBundle::write(const QString &sourceRoot, const QString 
     if (!result.ok())
         return result;
 
-    QSaveFile out(outPath);
-    if (!out.open(QIODevice::WriteOnly)) {
-        result.error = QStringLiteral("cannot write %1: %2").arg(QDir::toNativeSeparators(outPath), out.errorString());
+    TarGzWriter out(outPath);
+    if (result.error = out.open(); !result.ok())
         return result;
-    }
-    std::unique_ptr<archive, ArchiveDeleter> a(archive_write_new());
-    if (archive_write_add_filter_gzip(a.get()) != ARCHIVE_OK ||
-        archive_write_set_format_pax_restricted(a.get()) != ARCHIVE_OK ||
-        archive_write_open(a.get(), &out, nullptr, writeCallback, closeCallback) != ARCHIVE_OK) {
-        result.error = archiveError(a.get(), QStringLiteral("cannot start the archive"));
-        return result;
-    }
-
-    const QDir root(sourceRoot);
-    const qint64 now = QDateTime::currentSecsSinceEpoch();
-    if (!addEntry(a.get(), QStringLiteral("CMakeLists.txt"), topLevelCMakeLists(), 0644, now, &result.error))
+    const QString top = QLatin1String(kTopFolder) + QLatin1Char('/');
+    if (result.error = out.add(top + QStringLiteral("CMakeLists.txt"), topLevelCMakeLists()); !result.ok())
         return result;
     result.files << QStringLiteral("CMakeLists.txt");
+    const QDir root(sourceRoot);
     for (const QString &relative : files) {
         QFile file(root.filePath(relative));
         if (!file.open(QIODevice::ReadOnly)) {
@@ -195,22 +133,15 @@ AgentBundle::Result AgentBundle::write(const QString &sourceRoot, const QString 
                 QStringLiteral("cannot read %1: %2").arg(QDir::toNativeSeparators(file.fileName()), file.errorString());
             return result;
         }
-        const QByteArray data = file.readAll();
         const QFileInfo info(file);
         const int permissions = info.permission(QFileDevice::ExeOwner) ? 0755 : 0644;
-        if (!addEntry(a.get(), relative, data, permissions, info.lastModified().toSecsSinceEpoch(), &result.error))
+        result.error = out.add(top + relative, file.readAll(), permissions, info.lastModified().toSecsSinceEpoch());
+        if (!result.ok())
             return result;
         result.files << relative;
     }
-    if (archive_write_close(a.get()) != ARCHIVE_OK) {
-        result.error = archiveError(a.get(), QStringLiteral("cannot finish the archive"));
-        return result;
-    }
-    result.bytes = out.size();
-    if (!out.commit()) {
-        result.error = QStringLiteral("cannot write %1: %2").arg(QDir::toNativeSeparators(outPath), out.errorString());
-        result.bytes = 0;
-    }
+    if (result.error = out.finish(); result.ok())
+        result.bytes = out.bytesWritten();
     return result;
 }
 

@@ -1,8 +1,8 @@
 #include "curation/dataset_exporter.h"
 
+#include "archive/tar_gz_writer.h"
 #include "preprocess/image_preprocessor.h"
 
-#include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
 #include <QHash>
@@ -10,9 +10,6 @@
 #include <QSaveFile>
 #include <QSet>
 #include <QtConcurrent/QtConcurrentMap>
-
-#include <archive.h>
-#include <archive_entry.h>
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -91,83 +88,20 @@ private:
     bool m_created = false;
 };
 
-struct ArchiveDeleter {
-    void operator()(archive *a) const { archive_write_free(a); }
-};
-struct EntryDeleter {
-    void operator()(archive_entry *e) const { archive_entry_free(e); }
-};
-
-la_ssize_t writeCallback(archive *, void *client, const void *buffer, size_t length)
-{
-    auto *file = static_cast<QSaveFile *>(client);
-    const qint64 written = file->write(static_cast<const char *>(buffer), qint64(length));
-    return written == qint64(length) ? la_ssize_t(written) : -1;
-}
-int closeCallback(archive *, void *)
-{
-    return ARCHIVE_OK;
-}
-
-// Same approach as AgentBundle: libarchive writes through a QSaveFile, so a failed export leaves
-// no half-written archive.
+// The archive goes through TarGzWriter (a QSaveFile), so a failed export leaves no half-written file.
 class ArchiveSink final : public Sink {
 public:
-    explicit ArchiveSink(const QString &path) : m_file(path) {}
-    QString open() override
-    {
-        if (!m_file.open(QIODevice::WriteOnly))
-            return QStringLiteral("cannot write %1: %2")
-                .arg(QDir::toNativeSeparators(m_file.fileName()), m_file.errorString());
-        m_archive.reset(archive_write_new());
-        if (archive_write_add_filter_gzip(m_archive.get()) != ARCHIVE_OK ||
-            archive_write_set_format_pax_restricted(m_archive.get()) != ARCHIVE_OK ||
-            archive_write_open(m_archive.get(), &m_file, nullptr, writeCallback, closeCallback) != ARCHIVE_OK)
-            return error(QStringLiteral("cannot start the archive"));
-        return {};
-    }
+    explicit ArchiveSink(const QString &path) : m_writer(path) {}
+    QString open() override { return m_writer.open(); }
     QString add(const QString &relativePath, const QByteArray &bytes) override
     {
-        std::unique_ptr<archive_entry, EntryDeleter> entry(archive_entry_new());
-        const QByteArray name = relativePath.toUtf8();
-        archive_entry_set_pathname(entry.get(), name.constData());
-        archive_entry_set_filetype(entry.get(), AE_IFREG);
-        archive_entry_set_perm(entry.get(), 0644);
-        archive_entry_set_size(entry.get(), bytes.size());
-        archive_entry_set_mtime(entry.get(), time_t(m_now), 0);
-        if (archive_write_header(m_archive.get(), entry.get()) != ARCHIVE_OK)
-            return error(QStringLiteral("cannot add %1").arg(relativePath));
-        if (!bytes.isEmpty() &&
-            archive_write_data(m_archive.get(), bytes.constData(), size_t(bytes.size())) != la_ssize_t(bytes.size()))
-            return error(QStringLiteral("cannot write %1").arg(relativePath));
-        return {};
+        return m_writer.add(relativePath, bytes);
     }
-    QString finish() override
-    {
-        if (archive_write_close(m_archive.get()) != ARCHIVE_OK)
-            return error(QStringLiteral("cannot finish the archive"));
-        if (!m_file.commit())
-            return QStringLiteral("cannot write %1: %2")
-                .arg(QDir::toNativeSeparators(m_file.fileName()), m_file.errorString());
-        return {};
-    }
-    void discard() override
-    {
-        m_archive.reset();
-        m_file.cancelWriting();
-    }
+    QString finish() override { return m_writer.finish(); }
+    void discard() override { m_writer.discard(); }
 
 private:
-    QString error(const QString &what) const
-    {
-        const char *text = archive_error_string(m_archive.get());
-        return QStringLiteral("%1: %2").arg(what,
-                                            text ? QString::fromLocal8Bit(text) : QStringLiteral("unknown error"));
-    }
-
-    QSaveFile m_file;
-    std::unique_ptr<archive, ArchiveDeleter> m_archive;
-    qint64 m_now = QDateTime::currentSecsSinceEpoch();
+    TarGzWriter m_writer;
 };
 
 QString splitFolder(SampleSplit split)
