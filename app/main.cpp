@@ -5,6 +5,7 @@
 #include "train_command.h"
 
 #include <QGuiApplication>
+#include <QLoggingCategory>
 
 #include <cstdio>
 #include <cstring>
@@ -52,6 +53,10 @@ int main(int argc, char *argv[])
         // the offscreen platform needs no display.
         if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
             qputenv("QT_QPA_PLATFORM", "offscreen");
+        // The commands say what happens in their own words; the log categories repeat it.
+        // QT_LOGGING_RULES=tandem.*=true brings them back.
+        if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
+            QLoggingCategory::setFilterRules(QStringLiteral("tandem.*=false\nqt.qpa.*=false"));
         QGuiApplication app(argc, argv);
         QStringList arguments = QCoreApplication::arguments();
         arguments.removeAt(1); // the command name; QCommandLineParser sees the options only
