@@ -205,15 +205,7 @@ private Q_SLOTS:
 
     void firstRunFitsPreprocessingToSmallImages()
     {
-        const QString dataset = m_dir.filePath(QStringLiteral("small-gray"));
-        for (const char *cls : {"a", "b"}) {
-            QDir().mkpath(QDir(dataset).filePath(QString::fromLatin1(cls)));
-            for (int i = 0; i < 5; ++i) {
-                QImage image(28, 28, QImage::Format_Grayscale8);
-                image.fill(i * 40);
-                QVERIFY(image.save(QDir(dataset).filePath(QStringLiteral("%1/%2.png").arg(QLatin1String(cls)).arg(i))));
-            }
-        }
+        const QString dataset = testsupport::fashionMnist(30, 10); // real 28×28 grey images
         const QString settings = m_dir.filePath(QStringLiteral("first-run.ini"));
         {
             MainWindow window(settings);

@@ -1,8 +1,9 @@
-// Shared by the tests of ui/: small datasets written on the fly, and a real agent process.
+// Shared by the tests of ui/: small datasets of real photographs, written on the fly.
 #pragma once
 
 #include <QColor>
 #include <QDir>
+#include <QHash>
 #include <QImage>
 #include <QPainter>
 #include <QProcess>
@@ -16,19 +17,31 @@
 
 namespace uitest {
 
-// A picture that differs visibly from one class to the next and along x (so crops and flips show).
+// A real photograph (Debian's mate-backgrounds, the nature set) scaled to size: each class starts
+// from its own photo and each index shifts to the next one, so classes differ visibly and crops and
+// flips show. Fails the calling test, rather than painting a stand-in, when the package is missing.
 inline QImage classImage(int label, int index, QSize size = QSize(96, 64))
 {
-    QImage image(size, QImage::Format_RGB888);
-    for (int y = 0; y < size.height(); ++y)
-        for (int x = 0; x < size.width(); ++x)
-            image.setPixelColor(
-                x, y, QColor::fromHsv((label * 67 + x * 2) % 360, 120 + (y * 2) % 120, 90 + (x * 150) / size.width()));
-    QPainter p(&image);
-    p.setBrush(Qt::white);
-    p.setPen(Qt::NoPen);
-    p.drawEllipse(QPoint(size.width() / 4 + index % 7, size.height() / 2), size.height() / 5, size.height() / 5);
-    return image;
+    static const QStringList photos = [] {
+        QStringList paths;
+        const QDir dir(QStringLiteral("/usr/share/backgrounds/mate/nature"));
+        for (const QString &name : dir.entryList({QStringLiteral("*.jpg")}, QDir::Files, QDir::Name))
+            paths << dir.filePath(name);
+        return paths;
+    }();
+    static QHash<int, QImage> decoded; // each photo is decoded once per test process
+    if (photos.isEmpty())
+        qFatal("no photographs in /usr/share/backgrounds/mate/nature: install mate-backgrounds");
+    const int which = (label * 5 + index) % int(photos.size());
+    if (!decoded.contains(which)) {
+        const QImage photo(photos[which]);
+        if (photo.isNull())
+            qFatal("cannot read %s", qPrintable(photos[which]));
+        decoded.insert(which, photo.scaled(640, 400, Qt::IgnoreAspectRatio, Qt::SmoothTransformation));
+    }
+    return decoded.value(which)
+        .scaled(size, Qt::IgnoreAspectRatio, Qt::SmoothTransformation)
+        .convertToFormat(QImage::Format_RGB888);
 }
 
 // ROOT/train/<class>/<n>.png and ROOT/val/<class>/<n>.png; returns the root.
