@@ -38,14 +38,16 @@ done
 started=$SECONDS
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'gpu_check: %s\n' "$*" >&2; exit 2; }
-version_ge() { [ "$(printf '%s\n%s\n' "$1" "$2" | sort -V | head -n1)" = "$2" ]; }
+# Under pipefail a reader that stops early (head, grep -q) can kill the writer with SIGPIPE: every
+# pipeline here reads its input to the end (sed -n 1p, grep >/dev/null).
+version_ge() { [ "$(printf '%s\n%s\n' "$1" "$2" | sort -V | sed -n 1p)" = "$2" ]; }
 
 # ---- 0. can this machine run Debian bookworm's Qt at all? --------------------------------------
 requirements=$here/debs/REQUIREMENTS
 [ -f "$requirements" ] || die "$here/debs/ is missing: run prepare_qt_prefix.sh on a Debian bookworm machine and copy debs/ here"
 need_glibc=$(sed -n 's/^glibc=//p' "$requirements")
 need_glibcxx=$(sed -n 's/^glibcxx=//p' "$requirements")
-have_glibc=$(ldd --version 2>&1 | head -n1 | grep -oE '[0-9]+\.[0-9]+$' || true)
+have_glibc=$(ldd --version 2>&1 | sed -n '1s/.* \([0-9][0-9]*\.[0-9][0-9]*\)$/\1/p' || true)
 [ -n "$have_glibc" ] || die "cannot tell this machine's glibc version (ldd --version); musl systems cannot use Debian's Qt"
 if ! version_ge "$have_glibc" "$need_glibc"; then
   die "this machine has glibc $have_glibc; Debian bookworm's Qt 6 needs glibc >= $need_glibc (Ubuntu 22.04+, Debian 12+, RHEL/Rocky 10+). Use the Colab notebook instead, or build Qt 6.2+ Core/Network/WebSockets here and put it on CMAKE_PREFIX_PATH."
@@ -67,7 +69,7 @@ PY
 torch_prefix=$(sed -n 1p <<<"$torch_info")
 echo "PyTorch $(sed -n 2p <<<"$torch_info"), CUDA device: $(sed -n 3p <<<"$torch_info")"
 if [ "$device" = cuda ] && [ "$(sed -n 3p <<<"$torch_info")" = none ]; then
-  die "PyTorch sees no CUDA device (nvidia-smi: $(nvidia-smi -L 2>&1 | head -n1))"
+  die "PyTorch sees no CUDA device (nvidia-smi: $(nvidia-smi -L 2>&1 | sed -n 1p))"
 fi
 [ -f "$batches" ] || die "$batches is missing: make it with record_batches.sh on a machine with the full Tandem build"
 
@@ -156,7 +158,7 @@ agent_pid=$!
 trap 'kill "$agent_pid" 2>/dev/null || true' EXIT
 url=""
 for _ in $(seq 1 300); do
-  url=$(sed -n 's/^tandem-agent listening on \(ws:[^ ]*\).*/\1/p' "$agent_log" | head -n1)
+  url=$(sed -n 's/^tandem-agent listening on \(ws:[^ ]*\).*/\1/p' "$agent_log" | sed -n 1p)
   [ -n "$url" ] && break
   kill -0 "$agent_pid" 2>/dev/null || { cat "$agent_log"; die "tandem-agent exited"; }
   sleep 0.1

@@ -20,7 +20,9 @@ bash "$here/record_batches.sh" "$build_dir" 224 8 2 "$work/batches.tnb"
 # gpu_check.sh reads the glibc requirement from debs/REQUIREMENTS; the CPU run uses this build's Qt,
 # so a copy of the script runs beside an empty debs/ with this machine's own figures.
 cp "$here"/gpu_check.sh "$here"/bench_pytorch.py "$here"/replay_batches.py "$work/"
-glibc=$(ldd --version | head -n1 | grep -oE '[0-9]+\.[0-9]+$')
+# ldd --version goes on writing after its first line; a reader that stops early (head) would make it
+# die of SIGPIPE, which pipefail turns into a failure. Read all of it and keep the first line.
+glibc=$(ldd --version 2>&1 | sed -n '1s/.* \([0-9][0-9]*\.[0-9][0-9]*\)$/\1/p')
 printf 'glibc=%s\nglibcxx=3.4.21\nqt=system\nfrom=this machine\n' "$glibc" >"$work/debs/REQUIREMENTS"
 mkdir -p "$work/run/qt-prefix/usr/lib/qt6/libexec"
 ln -s "$(command -v moc || echo /usr/lib/qt6/libexec/moc)" "$work/run/qt-prefix/usr/lib/qt6/libexec/moc"

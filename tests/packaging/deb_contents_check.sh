@@ -53,7 +53,7 @@ unpacked="$out/root"
 dpkg-deb -x "$deb" "$unpacked"
 grep -qx 'Exec=tandem' "$unpacked/usr/share/applications/tandem.desktop" || fail "desktop entry does not run tandem"
 grep -qx 'Icon=tandem' "$unpacked/usr/share/applications/tandem.desktop" || fail "desktop entry names no tandem icon"
-if command -v file >/dev/null && file "$unpacked/usr/bin/tandem" | grep -q "not stripped"; then fail "tandem is not stripped"; fi
+if command -v file >/dev/null && [[ $(file "$unpacked/usr/bin/tandem") == *"not stripped"* ]]; then fail "tandem is not stripped"; fi
 got=$("$unpacked/usr/bin/tandem" --version)
 [ "$got" = "tandem $version" ] || fail "packaged tandem --version printed: $got"
 echo "packaged tandem --version: $got"
