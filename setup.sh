@@ -4,25 +4,28 @@
 #   ./setup.sh test   install what is missing, build, run the whole test suite
 #   ./setup.sh build  install what is missing and build (preset: $TANDEM_PRESET, default dev)
 #   ./setup.sh deps   only install the Debian/Ubuntu packages
+#   ./setup.sh packages [build|run|test]   print the packages that command installs, one per line
 set -euo pipefail
 cd "$(dirname "$0")"
 
 # Debian bookworm names first; where Ubuntu names a package differently, alternatives follow "|".
 PACKAGES=(
   g++ cmake ninja-build pkg-config
-  qt6-base-dev "qt6-websockets-dev|libqt6websockets6-dev" "qt6-charts-dev|libqt6charts6-dev" "libqt6svg6-dev|qt6-svg-dev"
+  qt6-base-dev libqt6opengl6-dev "qt6-websockets-dev|libqt6websockets6-dev" "qt6-charts-dev|libqt6charts6-dev" "libqt6svg6-dev|qt6-svg-dev"
   libgl-dev libopencv-dev libopencv-contrib-dev libxxhash-dev zlib1g-dev libarchive-dev
   libtorch-dev
   dataset-fashion-mnist   # real sample data, and the data of the end-to-end tests
 )
 TEST_PACKAGES=(
-  python3-torch python3-torchvision   # the exported weights are checked against torchvision
+  python3 python3-torch python3-torchvision   # package_check.py; the exported weights vs torchvision
   mate-backgrounds                    # real photographs for preprocessing tests and benchmarks
   poppler-utils                       # pdftoppm renders the PDF reports in tests
   python3-nbclient python3-ipykernel  # runs the Colab notebook in the tests
   qt6-qpa-plugins                     # the offscreen platform for GUI tests
 )
 RUN_PACKAGES=(qt6-qpa-plugins fonts-dejavu-core)
+# tests/packaging/package_check.py reads these lists through `./setup.sh packages`: a file that the
+# build reads from a package outside their Depends/Pre-Depends closure fails the test suite.
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -30,7 +33,7 @@ as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
 
-installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
+installed() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = 'install ok installed' ]; }
 
 # Picks the first alternative that is installed, else the first that the archive has.
 resolve() {
@@ -69,6 +72,15 @@ build() {
 }
 
 case "${1:-}" in
+  packages)
+    case "${2:-build}" in
+      build) set -- "${PACKAGES[@]}" ;;
+      run) set -- "${PACKAGES[@]}" "${RUN_PACKAGES[@]}" ;;
+      test) set -- "${PACKAGES[@]}" "${TEST_PACKAGES[@]}" ;;
+      *) echo "usage: $0 packages [build|run|test]" >&2; exit 2 ;;
+    esac
+    for spec in "$@"; do resolve "$spec"; done
+    ;;
   deps)
     install_packages "${PACKAGES[@]}" "${TEST_PACKAGES[@]}" "${RUN_PACKAGES[@]}"
     ;;
@@ -98,7 +110,7 @@ case "${1:-}" in
     ctest --preset ci
     ;;
   *)
-    sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac
