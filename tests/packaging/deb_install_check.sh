@@ -11,50 +11,9 @@ root=${2:-/tmp/tandem-deb-root}
 suite=${SUITE:-bookworm}
 deb=$(readlink -f "$deb")
 [ -f "$deb" ] || { echo "no such package: $deb" >&2; exit 2; }
-[ "$(id -u)" -eq 0 ] || { echo "debootstrap and chroot need root" >&2; exit 2; }
-command -v debootstrap >/dev/null || { echo "debootstrap is missing: apt-get install debootstrap" >&2; exit 2; }
 
-log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
-
-# The mirror this machine's apt already uses (deb822 .sources or one-line sources.list).
-mirror=${MIRROR:-}
-if [ -z "$mirror" ]; then
-  mirror=$(grep -hs '^URIs:' /etc/apt/sources.list.d/*.sources | awk '{print $2}' | grep -v -- '-security' | head -n1 || true)
-fi
-if [ -z "$mirror" ]; then
-  mirror=$(grep -hs '^deb ' /etc/apt/sources.list | awk '{print $2}' | grep -v -- '-security' | head -n1 || true)
-fi
-mirror=${mirror:-http://deb.debian.org/debian}
-security=$(grep -hs '^URIs:' /etc/apt/sources.list.d/*.sources | awk '{print $2}' | grep -- '-security' | head -n1 || true)
-
-if [ ! -x "$root/usr/bin/apt-get" ] || [ ! -f "$root/.tandem-debootstrap-done" ]; then
-  log "debootstrap --variant=minbase $suite $root $mirror"
-  rm -rf "$root"
-  debootstrap --variant=minbase "$suite" "$root" "$mirror"
-  touch "$root/.tandem-debootstrap-done"
-fi
-
-# The same suites as a real bookworm system: the package was built against updated libraries.
-{
-  echo "deb $mirror $suite main"
-  echo "deb $mirror $suite-updates main"
-  if [ -n "$security" ]; then echo "deb $security $suite-security main"; fi
-} >"$root/etc/apt/sources.list"
-cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
-
-mounted=()
-cleanup() {
-  local i
-  for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do umount -l "${mounted[i]}" 2>/dev/null || true; done
-}
-trap cleanup EXIT
-for fs in proc sys dev; do
-  if ! mountpoint -q "$root/$fs"; then
-    mount --bind "/$fs" "$root/$fs" && mounted+=("$root/$fs")
-  fi
-done
-
-in_root() { chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 "$@"; }
+. "$(dirname "$0")/clean_root.sh"
+clean_root_prepare "$root" "$suite"
 
 cp "$deb" "$root/tmp/"
 name=$(basename "$deb")
@@ -68,7 +27,7 @@ echo "$version"
 [[ $version == tandem\ * ]] || { echo "unexpected output: $version" >&2; exit 1; }
 
 log "the headless commands start (offscreen Qt platform from the package's dependencies)"
-in_root env QT_QPA_PLATFORM=offscreen tandem train --help | head -n 3
+in_root env QT_QPA_PLATFORM=offscreen tandem train --help | sed -n 1,3p
 
 if in_root test -x /usr/bin/tandem-agent; then
   log "tandem-agent starts and listens inside the clean root"
