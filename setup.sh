@@ -20,6 +20,7 @@ TEST_PACKAGES=(
   python3 python3-torch python3-torchvision   # package_check.py; the exported weights vs torchvision
   mate-backgrounds                    # real photographs for preprocessing tests and benchmarks
   poppler-utils                       # pdftoppm renders the PDF reports in tests
+  file dpkg-dev                       # cpack -G DEB reads the binaries (file, dpkg-shlibdeps)
   python3-nbclient python3-ipykernel  # runs the Colab notebook in the tests
   qt6-qpa-plugins                     # the offscreen platform for GUI tests
 )

@@ -57,6 +57,7 @@ void PreviewRenderer::schedule()
         return;
     }
     m_dirty = false;
+    m_rendering = true;
 
     // An immutable snapshot for the worker: values and shared, read-only cv::Mats.
     struct Input {
@@ -102,6 +103,7 @@ void PreviewRenderer::onFinished()
     for (const PreviewItem &item : frame.items)
         if (!item.original.empty())
             m_originals.insert(item.path, item.original);
+    m_rendering = m_dirty;
     Q_EMIT rendered(frame);
     if (m_dirty)
         schedule();

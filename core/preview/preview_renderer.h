@@ -54,7 +54,8 @@ public:
     [[nodiscard]] QStringList paths() const { return m_paths; }
     [[nodiscard]] const PreprocessOptions &options() const { return m_options; }
     [[nodiscard]] quint64 seedBase() const { return m_seedBase; }
-    [[nodiscard]] bool isRendering() const { return m_watcher.isRunning(); }
+    // True from a change until its frame has been emitted (the worker's future finishes earlier).
+    [[nodiscard]] bool isRendering() const { return m_rendering; }
 
     // The seed of the image at position i for a seed base, as the preview uses it.
     [[nodiscard]] static quint64 seedFor(quint64 seedBase, int position);
@@ -71,6 +72,7 @@ private:
     quint64 m_seedBase = 0;
     quint64 m_request = 0;
     bool m_dirty = false;
+    bool m_rendering = false; // see isRendering()
     QHash<QString, cv::Mat> m_originals;
     QFutureWatcher<PreviewFrame> m_watcher;
 };
