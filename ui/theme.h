@@ -1,7 +1,7 @@
 // The app's look in one place: Fusion with a light or dark palette, and the colours of charts.
 #pragma once
 
-#include "protocol/stage.h"
+#include "common/stage.h"
 #include "session/training_session.h"
 
 #include <QColor>
