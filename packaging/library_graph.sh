@@ -12,7 +12,8 @@ out="$build/graphviz"
 mkdir -p "$out"
 cp "$src/packaging/graphviz/CMakeGraphVizOptions.cmake" "$build/CMakeGraphVizOptions.cmake"
 cmake -S "$src" -B "$build" --graphviz="$out/tandem.dot" >/dev/null
-# Bottom-up, like the layering: the shared layer at the bottom, the executables on top.
-dot -Grankdir=BT -Gfontname=Helvetica -Nfontname=Helvetica -Tsvg "$out/tandem.dot" \
+# tred drops the edges that others imply (session -> common when session -> dataset -> common), so
+# what is left is the layering; dot draws it with the shared layer on top, the executables below.
+tred "$out/tandem.dot" | dot -Grankdir=BT -Gfontname=Helvetica -Nfontname=Helvetica -Tsvg \
   -o "$src/resources/docs/library-graph.svg"
 echo "wrote $src/resources/docs/library-graph.svg"

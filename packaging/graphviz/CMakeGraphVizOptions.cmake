@@ -7,5 +7,5 @@ set(GRAPHVIZ_GENERATE_PER_TARGET FALSE)
 set(GRAPHVIZ_GENERATE_DEPENDERS FALSE)
 set(GRAPHVIZ_CUSTOM_TARGETS FALSE)
 set(GRAPHVIZ_IGNORE_TARGETS
-  "^tst_" "^bench-" "_layer_check$" "^tandem_warnings$" "^tandem_test_support$" "^tandem_core$"
+  "^tst_" "^bench-" "_layer_check$" "^tandem_warnings$" "^tandem_test_support$" "^tandem_agent_test_support$" "^tandem_core$"
   "^record-batches$" "^gpu_check")
