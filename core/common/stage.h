@@ -57,7 +57,7 @@ constexpr std::array<StageInfo, kStageCount> kStages{{
     {Stage::Send, "send", "send", Host::Client, 0x8da0cb},
     {Stage::Network, "network", "network", Host::Network, 0x8c6d5a},
     {Stage::Receive, "receive", "receive", Host::Agent, 0xfdd475},
-    {Stage::Unpack, "unpack", "unpack", Host::Agent, 0xfdae61},
+    {Stage::Unpack, "unpack", "unpack", Host::Agent, 0xf59e42},
     {Stage::QueueWait, "queue_wait", "queue wait", Host::Agent, 0xe8e1d6},
     {Stage::HostToDevice, "host_to_device", "host to device", Host::Agent, 0x66a61e},
     {Stage::Forward, "forward", "forward", Host::Agent, 0xf28e2b},
