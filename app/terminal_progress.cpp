@@ -1,5 +1,7 @@
 #include "terminal_progress.h"
 
+#include "common/duration_format.h"
+
 #include <unistd.h>
 
 namespace tandem {
@@ -9,10 +11,6 @@ constexpr int kBarWidth = 28;
 constexpr int kRedrawMs = 100; // a terminal needs no more than ten frames a second
 constexpr int kLogStepPercent = 10;
 
-QString formatDuration(qint64 seconds)
-{
-    return QStringLiteral("%1:%2").arg(seconds / 60).arg(seconds % 60, 2, 10, QLatin1Char('0'));
-}
 } // namespace
 
 TerminalProgress::TerminalProgress(FILE *out) : m_out(out), m_tty(isatty(fileno(out)) == 1)
@@ -44,7 +42,8 @@ void TerminalProgress::draw(qint64 done, qint64 total, const QString &detail)
     QString bar = QString(filled, QChar(0x2588)) + QString(kBarWidth - filled, QChar(0x2591));
     QString eta = QStringLiteral("--:--");
     if (done > 0 && total > done)
-        eta = formatDuration(qint64(double(m_clock.elapsed()) / 1000.0 * double(total - done) / double(done)));
+        eta = formatDuration(double(m_clock.elapsed()) / 1000.0 * double(total - done) / double(done),
+                             DurationStyle::Clock);
     std::fprintf(m_out, "\r\033[2K%s %3d%%  %s  ETA %s", qPrintable(bar), int(fraction * 100), qPrintable(detail),
                  qPrintable(eta));
     std::fflush(m_out);

@@ -1,6 +1,7 @@
 #include "train_command.h"
 
 #include "auth.h"
+#include "common/duration_format.h"
 #include "session/training_session.h"
 #include "terminal_progress.h"
 #include "report/report_exporter.h"
@@ -200,12 +201,6 @@ Parsed parse(const QStringList &arguments)
     return out;
 }
 
-QString formatSeconds(double seconds)
-{
-    return seconds < 120 ? QStringLiteral("%1 s").arg(seconds, 0, 'f', 1)
-                         : QStringLiteral("%1 min %2 s").arg(int(seconds) / 60).arg(int(seconds) % 60);
-}
-
 void printSummary(const TrainingSession &session, FILE *out)
 {
     const RunRecord &record = session.record();
@@ -215,7 +210,7 @@ void printSummary(const TrainingSession &session, FILE *out)
         std::fprintf(out, "epoch %u %-5s  loss %.4f  accuracy %5.1f%%  (%u samples)\n", e.epoch + 1,
                      protocol::splitName(e.split), double(e.meanLoss), 100.0 * double(e.accuracy), e.samples);
     std::fprintf(out, "\nthroughput: %.1f samples/s over %s wall time, %s per sample on the wire\n", s.samplesPerSecond,
-                 qPrintable(formatSeconds(s.wallSeconds)),
+                 qPrintable(formatDuration(s.wallSeconds, DurationStyle::Words)),
                  qPrintable(QLocale::c().formattedDataSize(qint64(s.wireBytesPerSample))));
     std::fprintf(out, "\nstage             host     busy      share   mean ms    p95 ms\n");
     for (const StageStats &st : s.stages) {
@@ -224,14 +219,16 @@ void printSummary(const TrainingSession &session, FILE *out)
                            : info.host == protocol::Host::Agent ? "agent"
                                                                 : "network";
         std::fprintf(out, "%-17s %-8s %8s  %5.1f%%  %8.2f  %8.2f\n", std::string(info.label).c_str(), host,
-                     qPrintable(formatSeconds(st.busyMs / 1000.0)), 100.0 * st.busyFraction, st.meanMs, st.p95Ms);
+                     qPrintable(formatDuration(st.busyMs / 1000.0, DurationStyle::Words)), 100.0 * st.busyFraction,
+                     st.meanMs, st.p95Ms);
     }
     std::fprintf(
         out,
         "\noverlap: wall %s; run one after another the stages would take %s (%.2f× longer);\n"
         "         slowest stage busy %s, overlap efficiency %.2f (1.00 = wall time equals the slowest stage)\n",
-        qPrintable(formatSeconds(s.wallSeconds)), qPrintable(formatSeconds(s.sequentialSeconds)), s.sequentialOverWall,
-        qPrintable(formatSeconds(s.slowestStageBusySeconds)), s.overlapEfficiency);
+        qPrintable(formatDuration(s.wallSeconds, DurationStyle::Words)),
+        qPrintable(formatDuration(s.sequentialSeconds, DurationStyle::Words)), s.sequentialOverWall,
+        qPrintable(formatDuration(s.slowestStageBusySeconds, DurationStyle::Words)), s.overlapEfficiency);
     std::fprintf(out, "clock offset to the agent %.3f ms ± %.3f ms\n", double(record.clockOffsetNs) / 1e6,
                  s.uncertaintyMs);
     if (!s.verdict.isEmpty())

@@ -3,7 +3,7 @@
 #include "resnet18.h"
 #include "small_cnn.h"
 
-#include "stage.h"
+#include "common/stage.h"
 
 #include <torch/nn/functional/loss.h>
 #include <torch/optim/adamw.h>

@@ -2,7 +2,7 @@
 // reports every result back through queued signals. Cancelled through a shared atomic flag.
 #pragma once
 
-#include "bounded_queue.h"
+#include "common/bounded_queue.h"
 #include "messages.h"
 #include "session_config.h"
 #include "torch_runtime.h"

@@ -1,6 +1,6 @@
 #include "training_pipeline.h"
 
-#include "bounded_queue.h"
+#include "common/bounded_queue.h"
 #include "trainer_worker.h"
 #include "work_item.h"
 

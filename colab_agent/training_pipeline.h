@@ -14,10 +14,13 @@
 #include <atomic>
 #include <memory>
 
+namespace tandem {
+template <typename T> class BoundedQueue;
+} // namespace tandem
+
 namespace tandem::agent {
 
 struct WorkItem;
-template <typename T> class BoundedQueue;
 class TrainerWorker;
 
 class TrainingPipeline : public QObject {

@@ -1,5 +1,7 @@
 #include "dashboard_view.h"
 
+#include "common/duration_format.h"
+
 #include "live_line_chart.h"
 #include "stage_latency_chart.h"
 #include "stat_tile.h"
@@ -21,13 +23,7 @@ namespace tandem {
 namespace {
 QString duration(qint64 ms)
 {
-    const qint64 s = ms / 1000;
-    if (s >= 3600)
-        return QStringLiteral("%1:%2:%3")
-            .arg(s / 3600)
-            .arg((s / 60) % 60, 2, 10, QLatin1Char('0'))
-            .arg(s % 60, 2, 10, QLatin1Char('0'));
-    return QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
+    return formatDuration(double(ms / 1000), DurationStyle::Clock);
 }
 
 QWidget *card(QWidget *content)

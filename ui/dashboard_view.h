@@ -1,7 +1,7 @@
 // The live dashboards: loss, accuracy, throughput and per-stage latency, with the bottleneck verdict.
 #pragma once
 
-#include "preview/training_metrics.h"
+#include "metrics/training_metrics.h"
 #include "session/training_session.h"
 #include "timing/timing_summary.h"
 

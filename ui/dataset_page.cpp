@@ -4,7 +4,7 @@
 #include "dataset_model.h"
 #include "preprocess_controls.h"
 #include "preprocess_preview.h"
-#include "preview/settings_store.h"
+#include "settings/settings_store.h"
 #include "thumbnail_grid.h"
 
 #include <QLabel>

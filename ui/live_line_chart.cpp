@@ -1,6 +1,6 @@
 #include "live_line_chart.h"
 
-#include "preview/decimated_series.h"
+#include "metrics/decimated_series.h"
 
 #include <QLineSeries>
 #include <QPen>

@@ -1,6 +1,6 @@
 #include "stage_latency_chart.h"
 
-#include "preview/training_metrics.h"
+#include "metrics/training_metrics.h"
 #include "theme.h"
 #include "timing/timing_summary.h"
 

@@ -3,7 +3,7 @@
 
 #include "zoomable_chart_view.h"
 
-#include "protocol/stage.h"
+#include "common/stage.h"
 
 #include <array>
 

@@ -149,25 +149,8 @@ QColor Theme::muted()
 
 QColor Theme::stageColor(protocol::Stage stage)
 {
-    using protocol::Stage;
-    switch (stage) {
-    case Stage::Read: return QColor(0x93, 0xc5, 0xfd);
-    case Stage::Decode: return QColor(0x60, 0xa5, 0xfa);
-    case Stage::Transform: return QColor(0x3b, 0x82, 0xf6);
-    case Stage::Encode: return QColor(0x25, 0x63, 0xeb);
-    case Stage::CreditWait: return QColor(0xcb, 0xd5, 0xe1);
-    case Stage::Send: return QColor(0x1e, 0x40, 0xaf);
-    case Stage::Network: return QColor(0xf5, 0x9e, 0x0b);
-    case Stage::Receive: return QColor(0x99, 0xf6, 0xe4);
-    case Stage::Unpack: return QColor(0x5e, 0xea, 0xd4);
-    case Stage::QueueWait: return QColor(0xe2, 0xe8, 0xf0);
-    case Stage::HostToDevice: return QColor(0x14, 0xb8, 0xa6);
-    case Stage::Forward: return QColor(0x0d, 0x94, 0x88);
-    case Stage::Backward: return QColor(0x8b, 0x5c, 0xf6);
-    case Stage::OptimizerStep: return QColor(0xc0, 0x84, 0xfc);
-    case Stage::MetricsReturn: return QColor(0xfb, 0xbf, 0x24);
-    }
-    return Qt::gray;
+    // The one stage palette (common/stage.h), shared with the exported report.
+    return QColor::fromRgb(QRgb(0xff000000U | protocol::stageInfo(stage).rgb));
 }
 
 QColor Theme::stateColor(TrainingSession::State state)

@@ -1,7 +1,7 @@
 // The app's look in one place: Fusion with a light or dark palette, and the colours of charts.
 #pragma once
 
-#include "protocol/stage.h"
+#include "common/stage.h"
 #include "session/training_session.h"
 
 #include <QColor>
@@ -35,8 +35,7 @@ public:
     [[nodiscard]] static QColor warning();
     [[nodiscard]] static QColor error();
     [[nodiscard]] static QColor muted(); // secondary text
-    // A colour per pipeline stage: blues on this computer, ambers on the wire, greens and violets
-    // on the agent, so the stacked chart reads by host at a glance.
+    // A colour per pipeline stage: the one palette of common/stage.h, which the report uses too.
     [[nodiscard]] static QColor stageColor(protocol::Stage stage);
     // Idle grey, busy blue, training green, paused amber, failed red.
     [[nodiscard]] static QColor stateColor(TrainingSession::State state);

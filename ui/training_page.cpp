@@ -2,7 +2,7 @@
 
 #include "connection_panel.h"
 #include "dashboard_view.h"
-#include "preview/settings_store.h"
+#include "settings/settings_store.h"
 #include "training_panel.h"
 
 #include <QFrame>

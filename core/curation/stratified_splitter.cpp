@@ -1,6 +1,6 @@
 #include "curation/stratified_splitter.h"
 
-#include "preprocess/seeded_random.h"
+#include "common/seeded_random.h"
 
 #include <algorithm>
 #include <cmath>

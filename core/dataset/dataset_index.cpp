@@ -1,7 +1,7 @@
 #include "dataset/dataset_index.h"
 
 #include "preprocess/image_probe.h"
-#include "preprocess/seeded_random.h"
+#include "common/seeded_random.h"
 
 #include <QDir>
 #include <QDirIterator>

@@ -1,6 +1,8 @@
 // The samples of a class-per-folder image dataset: paths, labels, split; built without decoding.
 #pragma once
 
+#include "common/skipped_file.h"
+
 #include <QString>
 #include <QStringList>
 #include <QtGlobal>
@@ -19,11 +21,6 @@ struct IndexedSample {
     qint32 label = 0; // index into DatasetIndex::classNames()
     SampleSplit split = SampleSplit::Train;
     qint64 fileBytes = 0;
-};
-
-struct SkippedFile {
-    QString path;
-    QString reason; // "empty file", "not an image (starts with %PDF)", "unreadable: permission denied", ...
 };
 
 struct DatasetIndexOptions {

@@ -1,7 +1,7 @@
 #include "preprocess/image_preprocessor.h"
 
-#include "preprocess/seeded_random.h"
-#include "stage.h"
+#include "common/seeded_random.h"
+#include "common/stage.h"
 
 #include <QFile>
 #include <QFileInfo>

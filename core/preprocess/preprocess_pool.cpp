@@ -1,8 +1,8 @@
 #include "preprocess/preprocess_pool.h"
 
 #include "preprocess/image_preprocessor.h"
-#include "preprocess/seeded_random.h"
-#include "stage.h"
+#include "common/seeded_random.h"
+#include "common/stage.h"
 
 #include <QLoggingCategory>
 #include <QThread>

@@ -1,7 +1,8 @@
 // A fixed set of worker threads that preprocess the samples of one batch in parallel.
 #pragma once
 
-#include "dataset/dataset_index.h"
+#include "common/sample_ref.h"
+#include "common/skipped_file.h"
 #include "preprocess/preprocess_options.h"
 
 #include <QByteArray>
@@ -16,12 +17,6 @@
 #include <vector>
 
 namespace tandem {
-
-struct SampleRef {
-    QString path;
-    qint32 label = 0;
-    quint64 index = 0; // stable sample index: with the batch's seed base it fixes crops and flips
-};
 
 struct PreparedBatch {
     QByteArray pixels;                 // NHWC uint8, successful samples only, in input order, contiguous

@@ -1,8 +1,8 @@
 #include "preview_renderer.h"
 
-#include "preprocess/seeded_random.h"
+#include "common/seeded_random.h"
 #include "preview/thumbnail_loader.h"
-#include "protocol/stage.h"
+#include "common/stage.h"
 
 #include <QtConcurrent/QtConcurrentRun>
 

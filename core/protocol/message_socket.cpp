@@ -1,6 +1,6 @@
 #include "message_socket.h"
 
-#include "stage.h"
+#include "common/stage.h"
 
 #include <QLoggingCategory>
 #include <QWebSocket>

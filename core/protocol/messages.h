@@ -1,7 +1,7 @@
 // Message structs of the Tandem wire protocol (see PROTOCOL.md beside this file).
 #pragma once
 
-#include "stage.h"
+#include "common/stage.h"
 
 #include <QByteArray>
 #include <QString>

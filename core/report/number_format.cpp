@@ -1,5 +1,7 @@
 #include "report/number_format.h"
 
+#include "common/duration_format.h"
+
 #include <QLocale>
 
 #include <cmath>
@@ -41,16 +43,7 @@ QString NumberFormat::ms(double value, bool withUnit)
 
 QString NumberFormat::seconds(double value)
 {
-    if (!std::isfinite(value))
-        return QStringLiteral("–");
-    if (value < 10.0)
-        return fixed(value, 2) + QStringLiteral(" s");
-    if (value < 60.0)
-        return fixed(value, 1) + QStringLiteral(" s");
-    const auto total = qint64(std::llround(value));
-    if (total < 3600)
-        return QStringLiteral("%1 min %2 s").arg(total / 60).arg(total % 60, 2, 10, QLatin1Char('0'));
-    return QStringLiteral("%1 h %2 min").arg(total / 3600).arg((total % 3600) / 60, 2, 10, QLatin1Char('0'));
+    return formatDuration(value, DurationStyle::Words);
 }
 
 QString NumberFormat::integer(qint64 value)

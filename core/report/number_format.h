@@ -11,7 +11,7 @@ class NumberFormat {
 public:
     // 0.123 ms, 1.23 ms, 12.3 ms, 1,234 ms: three significant digits, no unit when withUnit is false.
     [[nodiscard]] static QString ms(double value, bool withUnit = true);
-    // 4.83 s, 48.6 s, 12 min 05 s, 1 h 02 min.
+    // 4.83 s, 48.6 s, 12 min 05 s, 1 h 02 min: formatDuration(value, DurationStyle::Words).
     [[nodiscard]] static QString seconds(double value);
     [[nodiscard]] static QString integer(qint64 value);
     // A number with `decimals` decimals and thousands grouping.

@@ -238,24 +238,8 @@ private:
 
 QString ReportCharts::stageColor(Stage stage)
 {
-    static const std::array<const char *, protocol::kStageCount> kColors{{
-        "#a6cee3", // read
-        "#1f78b4", // decode
-        "#6fb9c9", // transform
-        "#3a4fa0", // encode
-        "#d5dae0", // credit wait: waiting is grey
-        "#8da0cb", // send
-        "#8c6d5a", // network
-        "#fdd475", // receive
-        "#fdae61", // unpack
-        "#e8e1d6", // queue wait: waiting is grey
-        "#66a61e", // host to device
-        "#f28e2b", // forward
-        "#d7301f", // backward
-        "#9e5aa8", // optimiser step
-        "#b3a39a", // metrics return
-    }};
-    return QLatin1String(kColors[size_t(stage)]);
+    // The one stage palette (common/stage.h), shared with the live dashboard.
+    return QStringLiteral("#%1").arg(protocol::stageInfo(stage).rgb, 6, 16, QLatin1Char('0'));
 }
 
 QString ReportCharts::batchColor(int index)

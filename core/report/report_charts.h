@@ -1,7 +1,7 @@
 // The reports' charts, drawn as SVG strings from a run's records and summary.
 #pragma once
 
-#include "protocol/stage.h"
+#include "common/stage.h"
 
 #include <QString>
 

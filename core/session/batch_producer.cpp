@@ -1,7 +1,8 @@
 #include "batch_producer.h"
 
+#include "common/seeded_random.h"
+#include "common/stage.h"
 #include "preprocess/preprocess_pool.h"
-#include "stage.h"
 #include "wire_codec.h"
 
 #include <QLoggingCategory>
@@ -16,11 +17,13 @@ using protocol::Stage;
 
 quint64 epochSeed(quint64 seed, quint32 epoch)
 {
-    // splitmix64 step: distinct, well-mixed seeds per epoch for the random crops and flips.
-    quint64 z = seed + 0x9E3779B97F4A7C15ULL * (epoch + 1);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
+    // Distinct, well-mixed seeds per epoch for the random crops and flips: the (epoch + 1)-th
+    // output of SeededRandom's splitmix64 stream, the values this function has always given.
+    SeededRandom random(seed);
+    quint64 value = 0;
+    for (quint32 i = 0; i <= epoch; ++i)
+        value = random.next();
+    return value;
 }
 
 // The pool interleaves read, decode and transform of many samples over several threads, so a

@@ -1,7 +1,7 @@
 // Runs the CPU side of the pipeline on its own threads: preprocess → encode → bounded queue.
 #pragma once
 
-#include "bounded_queue.h"
+#include "common/bounded_queue.h"
 #include "epoch_plan.h"
 #include "messages.h"
 #include "preprocess/preprocess_options.h"

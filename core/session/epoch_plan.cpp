@@ -1,7 +1,8 @@
 #include "epoch_plan.h"
 
+#include "common/seeded_random.h"
+
 #include <algorithm>
-#include <random>
 
 namespace tandem {
 
@@ -20,10 +21,10 @@ std::vector<std::vector<SampleRef>> EpochPlan::batches(quint32 epoch, SampleSpli
 {
     std::vector<SampleRef> order = split == SampleSplit::Train ? m_train : m_val;
     if (split == SampleSplit::Train) {
-        // std::mt19937_64 is specified exactly by the standard, so the order repeats across
-        // platforms; the shuffle itself is the library's.
-        std::mt19937_64 rng(m_seed * 0x9E3779B97F4A7C15ULL + epoch + 1);
-        std::shuffle(order.begin(), order.end(), rng);
+        // Fisher–Yates driven by SeededRandom, not std::shuffle (whose algorithm is the standard
+        // library's): the same seed gives the same order on every platform and compiler.
+        SeededRandom random(SeededRandom::mix(m_seed, quint64(epoch)));
+        random.shuffle(order);
     }
     std::vector<std::vector<SampleRef>> out;
     out.reserve((order.size() + size_t(m_batchSize) - 1) / size_t(m_batchSize));

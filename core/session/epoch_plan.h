@@ -1,8 +1,8 @@
 // The seeded order of batches for every epoch: shuffled training batches, then validation.
 #pragma once
 
+#include "common/sample_ref.h"
 #include "dataset/dataset_index.h"
-#include "preprocess/preprocess_pool.h"
 
 #include <vector>
 

@@ -1,18 +1,17 @@
 #include "training_session.h"
 
+#include "dataset/dataset_scanner.h"
 #include "transport/local_agent_launcher.h"
 
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QFutureWatcher>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QSaveFile>
 #include <QWebSocket>
 #include <QWebSocketServer>
-#include <QtConcurrent/QtConcurrentRun>
 
 Q_LOGGING_CATEGORY(lcSession, "tandem.session")
 
@@ -114,18 +113,16 @@ void TrainingSession::start(const TrainingOptions &options)
     m_options = options;
     setState(State::Indexing);
     Q_EMIT statusMessage(tr("Indexing %1…").arg(QDir::toNativeSeparators(options.datasetRoot)));
-    auto *watcher = new QFutureWatcher<DatasetIndex>(this);
-    connect(watcher, &QFutureWatcher<DatasetIndex>::finished, this, [this, watcher] {
-        watcher->deleteLater();
+    // The app's own indexing path (DatasetScanner), off this thread.
+    auto *scanner = new DatasetScanner(this);
+    connect(scanner, &DatasetScanner::finished, this, [this, scanner](const DatasetIndex &index) {
+        scanner->deleteLater();
         if (m_state != State::Indexing)
-            return; // stopped meanwhile
-        DatasetIndex index = watcher->result();
+            return;            // stopped meanwhile
         m_state = State::Idle; // start() below moves on from here
-        start(m_options, std::move(index));
+        start(m_options, index);
     });
-    const QString root = options.datasetRoot;
-    const DatasetIndexOptions indexOptions = options.index;
-    watcher->setFuture(QtConcurrent::run([root, indexOptions] { return DatasetIndex::scan(root, indexOptions); }));
+    scanner->scan(options.datasetRoot, options.index);
 }
 
 void TrainingSession::start(const TrainingOptions &options, DatasetIndex index)

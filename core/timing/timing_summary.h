@@ -1,7 +1,7 @@
 // Per-stage latency statistics, throughput, overlap and the bottleneck of one run.
 #pragma once
 
-#include "protocol/stage.h"
+#include "common/stage.h"
 
 #include <QString>
 

@@ -9,7 +9,7 @@
 #include "preprocess/image_probe.h"
 #include "preprocess/preprocess_options.h"
 #include "preprocess/preprocess_pool.h"
-#include "stage.h"
+#include "common/stage.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

@@ -42,6 +42,7 @@ for item in "${wanted[@]}"; do
     agent-src) has ./usr/share/tandem/agent-src/colab_agent/CMakeLists.txt
                has ./usr/share/tandem/agent-src/colab_agent/notebook/tandem_agent.ipynb
                has ./usr/share/tandem/agent-src/colab_agent/notebook/tandem_colab.py
+               has ./usr/share/tandem/agent-src/core/common/CMakeLists.txt
                has ./usr/share/tandem/agent-src/core/protocol/CMakeLists.txt
                has ./usr/share/tandem/agent-src/core/protocol/wire_codec.cpp
                ! grep -q gpu_check <<<"$contents" || fail "the GPU check is not part of the agent sources" ;;

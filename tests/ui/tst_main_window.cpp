@@ -6,7 +6,7 @@
 #include "dataset_model.h"
 #include "main_window.h"
 #include "message_area.h"
-#include "preview/settings_store.h"
+#include "settings/settings_store.h"
 #include "secret_field.h"
 #include "stage_latency_chart.h"
 #include "theme.h"

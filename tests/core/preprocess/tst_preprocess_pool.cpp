@@ -2,7 +2,7 @@
 #include "preprocess/preprocess_pool.h"
 
 #include "preprocess/image_preprocessor.h"
-#include "stage.h"
+#include "common/stage.h"
 #include "test_images.h"
 
 #include <QTemporaryDir>

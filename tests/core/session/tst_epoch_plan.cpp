@@ -16,6 +16,8 @@ private Q_SLOTS:
     void batchesCoverEverySampleOnce();
     void orderIsSeededPerEpoch();
     void validationOrderIsFixed();
+    void orderIsGolden_data();
+    void orderIsGolden();
 
 private:
     DatasetIndex m_index;
@@ -84,6 +86,40 @@ void TestEpochPlan::validationOrderIsFixed()
     for (size_t i = 0; i < first.size(); ++i)
         for (size_t j = 0; j < first[i].size(); ++j)
             QCOMPARE(first[i][j].index, later[i][j].index);
+}
+
+void TestEpochPlan::orderIsGolden_data()
+{
+    QTest::addColumn<quint64>("seed");
+    QTest::addColumn<quint32>("epoch");
+    QTest::addColumn<std::vector<quint64>>("firstIndices");
+    // Computed once with the SeededRandom Fisher–Yates and written here: a different standard
+    // library, compiler or platform must give the very same order.
+    QTest::newRow("seed 42, epoch 0") << quint64(42) << quint32(0)
+                                      << std::vector<quint64>{32, 16, 22, 12, 10, 9, 0, 23};
+    QTest::newRow("seed 42, epoch 1") << quint64(42) << quint32(1)
+                                      << std::vector<quint64>{24, 35, 6, 34, 25, 0, 23, 30};
+    QTest::newRow("seed 7, epoch 0") << quint64(7) << quint32(0) << std::vector<quint64>{14, 6, 9, 7, 33, 17, 2, 13};
+}
+
+void TestEpochPlan::orderIsGolden()
+{
+    QFETCH(quint64, seed);
+    QFETCH(quint32, epoch);
+    QFETCH(std::vector<quint64>, firstIndices);
+    // 40 training samples named by hand: the order depends on nothing but the seed and the epoch.
+    std::vector<IndexedSample> samples;
+    for (int i = 0; i < 40; ++i)
+        samples.push_back(
+            {QStringLiteral("c%1/%2.png").arg(i % 2).arg(i, 2, 10, QLatin1Char('0')), i % 2, SampleSplit::Train, 100});
+    const DatasetIndex index =
+        DatasetIndex::fromSamples(QStringLiteral("/golden"), {QStringLiteral("c0"), QStringLiteral("c1")}, samples);
+    const auto batches = EpochPlan(index, 8, seed).batches(epoch, SampleSplit::Train);
+    QCOMPARE(batches.size(), size_t(5));
+    std::vector<quint64> first;
+    for (const SampleRef &ref : batches.front())
+        first.push_back(ref.index);
+    QCOMPARE(first, firstIndices);
 }
 
 QTEST_GUILESS_MAIN(TestEpochPlan)

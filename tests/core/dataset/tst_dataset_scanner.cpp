@@ -1,5 +1,5 @@
 // DatasetScanner: indexes off the calling thread, reports progress, forgets a cancelled scan.
-#include "preview/dataset_scanner.h"
+#include "dataset/dataset_scanner.h"
 
 #include <QDir>
 #include <QSignalSpy>

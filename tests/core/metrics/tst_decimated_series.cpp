@@ -1,5 +1,5 @@
 // DecimatedSeries: min/max per pixel column keeps every extreme and few points.
-#include "preview/decimated_series.h"
+#include "metrics/decimated_series.h"
 
 #include <QTest>
 

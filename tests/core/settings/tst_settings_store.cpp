@@ -1,5 +1,5 @@
 // SettingsStore: options survive a round trip, bad values fall back, the secret is never stored.
-#include "preview/settings_store.h"
+#include "settings/settings_store.h"
 
 #include <QFile>
 #include <QSettings>

@@ -1,5 +1,5 @@
 // TrainingMetrics: steps, epochs and stage timings as the dashboards draw them.
-#include "preview/training_metrics.h"
+#include "metrics/training_metrics.h"
 
 #include <QTest>
 

@@ -2,7 +2,7 @@
 #pragma once
 
 #include "decimated_series.h"
-#include "protocol/stage.h"
+#include "common/stage.h"
 #include "timing/run_record.h"
 
 #include <array>
