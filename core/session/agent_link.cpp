@@ -37,12 +37,7 @@ AgentLink::AgentLink() : QObject(nullptr)
 
 AgentLink::~AgentLink()
 {
-    // Not inside any of their signals here: delete at once, so a local agent stops now.
-    if (m_socket)
-        m_socket->disconnect(this);
-    m_socket.reset();
-    m_connector.reset();
-    stopAll();
+    stopAll(Deletion::Now);
 }
 
 QThread *AgentLink::socketThread() const
@@ -282,7 +277,7 @@ void AgentLink::shutdown(const QString &reason)
     m_over = true;
     if (m_socket && m_socket->state() == protocol::MessageSocket::State::Ready)
         m_socket->close(reason);
-    stopAll();
+    stopAll(Deletion::Now);
 }
 
 void AgentLink::emitCredits()
@@ -290,7 +285,7 @@ void AgentLink::emitCredits()
     Q_EMIT creditsChanged(m_credits, int(m_inflight.size()));
 }
 
-void AgentLink::stopAll()
+void AgentLink::stopAll(Deletion deletion)
 {
     m_pingTimer.stop();
     if (m_producer) {
@@ -303,12 +298,18 @@ void AgentLink::stopAll()
         m_socket->disconnect(this);
         if (m_socket->state() == protocol::MessageSocket::State::Ready)
             m_socket->close(m_trainingDone ? QStringLiteral("training finished") : QStringLiteral("stopped"));
-        // This may run inside one of the socket's own signals: let the event loop delete it.
-        m_socket.release()->deleteLater();
+        if (deletion == Deletion::Now)
+            m_socket.reset();
+        else
+            m_socket.release()->deleteLater();
     }
     if (m_connector) {
         m_connector->disconnect(this);
-        m_connector.release()->deleteLater();
+        // Deleting a LocalAgentConnector stops the agent it started.
+        if (deletion == Deletion::Now)
+            m_connector.reset();
+        else
+            m_connector.release()->deleteLater();
     }
 }
 

@@ -79,7 +79,9 @@ private:
     void onClosed(protocol::ConnectionError error, const QString &message);
     void pump();
     void maybeFinish();
-    void stopAll();
+    // Later: when called inside a signal of the socket or the connector, which must outlive it.
+    enum class Deletion { Now, Later };
+    void stopAll(Deletion deletion = Deletion::Later);
     void emitCredits();
 
     struct InFlight {
