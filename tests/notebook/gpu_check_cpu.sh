@@ -20,7 +20,7 @@ bash "$here/record_batches.sh" "$build_dir" 224 8 2 "$work/batches.tnb"
 # gpu_check.sh reads the glibc requirement from debs/REQUIREMENTS; the CPU run uses this build's Qt,
 # so a copy of the script runs beside an empty debs/ with this machine's own figures.
 cp "$here"/gpu_check.sh "$here"/bench_pytorch.py "$here"/replay_batches.py "$work/"
-glibc=$(ldd --version | head -n1 | grep -oE '[0-9]+\.[0-9]+$')
+glibc=$(ldd --version | awk 'NR == 1' | grep -oE '[0-9]+\.[0-9]+$') # awk reads to the end: no SIGPIPE under pipefail
 printf 'glibc=%s\nglibcxx=3.4.21\nqt=system\nfrom=this machine\n' "$glibc" >"$work/debs/REQUIREMENTS"
 mkdir -p "$work/run/qt-prefix/usr/lib/qt6/libexec"
 ln -s "$(command -v moc || echo /usr/lib/qt6/libexec/moc)" "$work/run/qt-prefix/usr/lib/qt6/libexec/moc"
