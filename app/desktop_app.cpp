@@ -62,8 +62,8 @@ int runDesktopApp(int &argc, char **argv)
         TrainingSession *session = window.session();
         QObject::connect(session, &TrainingSession::finished, &app, [session](bool ok, const QString &message) {
             const TimingSummary s = session->summary();
-            std::printf("tandem: %s\nthroughput: %.1f samples/s over %.2f s wall\n", qPrintable(message),
-                        s.samplesPerSecond, s.wallSeconds);
+            std::printf("tandem: %s\nthroughput: %.1f samples/s over %.2f s wall\nverdict: %s\n", qPrintable(message),
+                        s.samplesPerSecond, s.wallSeconds, qPrintable(s.verdict));
             std::fflush(stdout);
             QCoreApplication::exit(ok ? 0 : 1);
         });

@@ -49,7 +49,8 @@ if [[ ${QPA:-offscreen} == xvfb ]]; then
     xvfb-run -a -s "-screen 0 1600x1000x24" "$tandem" --dataset "$data" --start --quit-when-done |
         tee "$work/app.txt"
 else
-    QT_QPA_PLATFORM=offscreen "$tandem" --dataset "$data" --start --quit-when-done | tee "$work/app.txt"
+    QT_QPA_PLATFORM=offscreen "$tandem" --dataset "$data" --start --quit-when-done | grep -E "^(tandem:|throughput|verdict)" |
+        tee "$work/app.txt"
 fi
 echo "== headless (tandem train)"
 "$tandem" train --data "$data" --epochs "$epochs" --batch "$batch" --size "$size" --color "$color" \
