@@ -2,6 +2,7 @@
 #include "desktop_app.h"
 
 #include "main_window.h"
+#include "session/training_session.h"
 #include "theme.h"
 
 #include <QApplication>
@@ -31,7 +32,10 @@ int runDesktopApp(int &argc, char **argv)
         QStringLiteral("Start training as soon as the dataset is open (with the saved settings)."));
     const QCommandLineOption theme(QStringLiteral("theme"), QStringLiteral("light or dark (default: as last time)."),
                                    QStringLiteral("NAME"));
-    parser.addOptions({dataset, start, theme});
+    const QCommandLineOption quitWhenDone(
+        QStringLiteral("quit-when-done"),
+        QStringLiteral("With --start: quit when the run ends and print its throughput (for scripts and benchmarks)."));
+    parser.addOptions({dataset, start, theme, quitWhenDone});
     parser.process(app);
 
     Theme::apply(Theme::Mode::Light);
@@ -53,6 +57,16 @@ int runDesktopApp(int &argc, char **argv)
         opening = true;
     } else {
         opening = window.reopenLastDataset();
+    }
+    if (parser.isSet(start) && parser.isSet(quitWhenDone)) {
+        TrainingSession *session = window.session();
+        QObject::connect(session, &TrainingSession::finished, &app, [session](bool ok, const QString &message) {
+            const TimingSummary s = session->summary();
+            std::printf("tandem: %s\nthroughput: %.1f samples/s over %.2f s wall\nverdict: %s\n", qPrintable(message),
+                        s.samplesPerSecond, s.wallSeconds, qPrintable(s.verdict));
+            std::fflush(stdout);
+            QCoreApplication::exit(ok ? 0 : 1);
+        });
     }
     if (parser.isSet(start)) {
         if (opening)

@@ -2,29 +2,34 @@
 #pragma once
 
 #include "batch_producer.h"
+#include "dataset/dataset_index.h"
+#include "epoch_plan.h"
 #include "message_socket.h"
 #include "session_config.h"
 #include "timing/clock_offset_estimator.h"
 #include "timing/run_record.h"
 #include "timing/timing_summary.h"
 #include "training_options.h"
+#include "transport/agent_connector.h"
 
 #include <QElapsedTimer>
 #include <QObject>
 #include <QTimer>
+#include <QUrl>
 
-#include <map>
 #include <memory>
 #include <optional>
 
 QT_BEGIN_NAMESPACE
-class QWebSocketServer;
+class QThread;
 QT_END_NAMESPACE
 
 namespace tandem {
 
-class LocalAgentLauncher;
+class AgentLink;
 
+// A thin state machine on the caller's (the GUI's) thread: the connection, the batches and the
+// pump live in an AgentLink on a thread of its own, and only records and metric points come back.
 class TrainingSession : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(TrainingSession)
@@ -65,9 +70,9 @@ public:
     [[nodiscard]] const DatasetIndex &index() const { return m_index; }
     [[nodiscard]] QString lastError() const { return m_lastError; }
     [[nodiscard]] int creditsAvailable() const { return m_credits; }
-    [[nodiscard]] int batchesInFlight() const { return int(m_inflight.size()); }
+    [[nodiscard]] int batchesInFlight() const { return m_inflight; }
     // Where the agent should dial in (Listen mode), once listening.
-    [[nodiscard]] QUrl listenUrl() const;
+    [[nodiscard]] QUrl listenUrl() const { return m_listenUrl; }
 
     [[nodiscard]] static QString stateName(State state);
 
@@ -88,52 +93,27 @@ Q_SIGNALS:
 
 private:
     void setState(State state);
-    void beginConnection();
-    void openSocket(const QUrl &url, const QByteArray &secret);
-    void adoptSocket(std::unique_ptr<protocol::MessageSocket> socket);
-    void onReady();
-    void onMessage(const protocol::Message &message, qint64 firstByteNs, qint64 arrivalNs);
-    void onSessionReady(const protocol::SessionReady &ready);
-    void onStepMetrics(const protocol::StepMetrics &metrics, qint64 arrivalNs);
-    void onEpochMetrics(const protocol::EpochMetrics &metrics);
-    void onWeights(const protocol::Weights &weights);
-    void onClosed(protocol::ConnectionError error, const QString &message);
-    void pump();
-    void maybeFinish();
+    void startLink();
+    void onPhase(AgentConnector::Phase phase, const QString &message);
+    void onAgentReady(const protocol::SessionInfo &info, const QJsonObject &agentSettings, qint64 wallStartNs);
+    void onBatchTimed(const BatchRecord &record);
+    void onTrainingDone(qint64 wallEndNs, qint64 clockOffsetNs, qint64 clockUncertaintyNs);
     void complete();
     void fail(const QString &message);
-    void teardown();
-    [[nodiscard]] protocol::SessionConfig sessionConfig() const;
-    [[nodiscard]] QJsonObject settingsJson() const;
-
-    struct InFlight {
-        BatchRecord record;
-        qint64 sendEndTarget = 0; // cumulative bytes after this batch
-        qint64 sendStartNs = 0;
-        qint64 sendEndNs = 0;
-    };
+    void teardown(const QString &reason);
 
     State m_state = State::Idle;
     TrainingOptions m_options;
     DatasetIndex m_index;
     std::shared_ptr<const EpochPlan> m_plan;
-    std::unique_ptr<LocalAgentLauncher> m_launcher;
-    std::unique_ptr<QWebSocketServer> m_server;
-    std::unique_ptr<protocol::MessageSocket> m_socket;
-    std::unique_ptr<BatchProducer> m_producer;
-    std::optional<ProducedItem> m_pending;
+    std::unique_ptr<QThread> m_linkThread;
+    AgentLink *m_link = nullptr; // lives on m_linkThread, deleted there when it finishes
     std::optional<protocol::SessionInfo> m_agentInfo;
-    ClockOffsetEstimator m_clock;
-    QTimer m_pingTimer;
-    int m_pingBurst = 0;
+    ClockOffsetEstimator m_clock; // the link's latest estimate
     RunRecord m_record;
-    std::map<quint64, InFlight> m_inflight;
+    QUrl m_listenUrl;
     int m_credits = 0;
-    int m_openEpochEnds = 0;
-    bool m_producerDone = false;
-    bool m_weightsRequested = false;
-    qint64 m_bytesQueued = 0;
-    qint64 m_bytesWritten = 0;
+    int m_inflight = 0;
     qint64 m_samplesDone = 0;
     qint64 m_samplesTotal = 0;
     QString m_lastError;
