@@ -19,7 +19,15 @@ AgentServer::AgentServer(AgentSession::Settings settings, bool once, QObject *pa
     connect(&m_server, &QWebSocketServer::newConnection, this, &AgentServer::onNewConnection);
 }
 
-AgentServer::~AgentServer() = default;
+AgentServer::~AgentServer()
+{
+    // Sessions first, while this object is whole and without their ended() reaching it: destroying
+    // m_server drops their connections, and the handlers would run on members already destroyed.
+    for (AgentSession *session : findChildren<AgentSession *>(QString(), Qt::FindDirectChildrenOnly)) {
+        session->disconnect(this);
+        delete session;
+    }
+}
 
 QString AgentServer::listen(const QString &host, quint16 port)
 {

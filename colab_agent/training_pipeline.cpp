@@ -4,7 +4,7 @@
 #include "trainer_worker.h"
 #include "work_item.h"
 
-#include <ATen/Functions.h>
+#include <exception>
 
 namespace tandem::agent {
 
@@ -81,35 +81,17 @@ QString TrainingPipeline::submitBatch(const protocol::Batch &batch, qint64 first
     }
 
     WorkItem item;
-    item.kind = WorkItem::Kind::Batch;
-    item.seq = batch.seq;
-    item.epoch = batch.epoch;
-    item.split = batch.split;
-    item.count = batch.count();
-    item.firstByteNs = firstByteNs;
-    item.arrivalNs = arrivalNs;
-    item.unpackStartNs = unpackStartNs;
     try {
-        // from_blob borrows the message's bytes: copy them out before the message goes away, into
-        // page-locked memory when the trainer copies to a GPU (so that copy can be asynchronous).
-        const auto uint8 = at::TensorOptions().dtype(at::kByte);
-        const at::Tensor view = at::from_blob(const_cast<char *>(batch.pixels.constData()),
-                                              {n, batch.height, batch.width, batch.channels}, uint8);
-        if (m_setup.device.cuda) {
-            item.pixels = at::empty(view.sizes(), uint8.pinned_memory(true));
-            item.pixels.copy_(view);
-        } else {
-            item.pixels = view.clone();
-        }
-        std::vector<qint32> labels = batch.labels;
-        for (qint32 &label : labels)
-            label = std::max(label, 0); // infer batches may carry -1; unused there
-        item.labels = at::from_blob(labels.data(), {n}, at::TensorOptions().dtype(at::kInt)).to(at::kLong);
+        // Into page-locked memory when the trainer copies to a GPU (so that copy can be asynchronous).
+        item = WorkItem::fromBatch(batch, m_setup.device.cuda);
     } catch (const std::exception &error) {
         return QStringLiteral("batch %1 could not be unpacked: %2")
             .arg(batch.seq)
             .arg(QString::fromLocal8Bit(error.what()));
     }
+    item.firstByteNs = firstByteNs;
+    item.arrivalNs = arrivalNs;
+    item.unpackStartNs = unpackStartNs;
     item.queuedNs = protocol::monotonicNs();
     if (!m_queue->tryPush(std::move(item)))
         return QStringLiteral("batch %1 exceeds the agent's queue").arg(batch.seq);

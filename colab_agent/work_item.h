@@ -27,6 +27,11 @@ struct WorkItem {
 
     // Kind::EpochEnd
     protocol::EpochEnd epochEnd;
+
+    // A Batch item holding copies of a checked batch's pixels and labels (labels of -1, as infer
+    // batches may carry, become 0), page-locked when pinned; timestamps are left to the caller.
+    // May throw c10::Error.
+    [[nodiscard]] static WorkItem fromBatch(const protocol::Batch &batch, bool pinned);
 };
 
 } // namespace tandem::agent

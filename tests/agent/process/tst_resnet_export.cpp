@@ -102,7 +102,7 @@ void TestResnetExport::exportedWeightsMatchTorchvision()
     QProcess python;
     python.setProcessChannelMode(QProcess::MergedChannels);
     python.start(QStringLiteral("/usr/bin/python3"),
-                 {QStringLiteral(TANDEM_SOURCE_DIR "/tests/agent/check_resnet_export.py"), dir.path()});
+                 {QStringLiteral(TANDEM_SOURCE_DIR "/tests/agent/process/check_resnet_export.py"), dir.path()});
     QVERIFY2(python.waitForStarted(), qPrintable(python.errorString()));
     QVERIFY2(python.waitForFinished(kPythonTimeoutMs), "check_resnet_export.py timed out");
     const QString output = QString::fromUtf8(python.readAll()).trimmed();
