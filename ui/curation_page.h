@@ -2,11 +2,11 @@
 #pragma once
 
 #include "curation/dataset_exporter.h"
+#include "preview/background_job.h"
 #include "curation/duplicate_finder.h"
 #include "curation/image_hasher.h"
 #include "curation/manifest_document.h"
 
-#include <QFutureWatcher>
 #include <QWidget>
 
 #include <atomic>
@@ -53,7 +53,7 @@ public:
     // Moves the files to match the manifest (ManifestApplier); the only edit of the image folder.
     void applyToFiles();
     void cancelJob();
-    [[nodiscard]] bool isBusy() const { return m_watcher.isRunning(); }
+    [[nodiscard]] bool isBusy() const { return m_job.isRunning(); }
     void excludeSelected();
     void includeSelected();
     void moveSelectedTo(int label);
@@ -88,8 +88,7 @@ private:
 
     ManifestDocument m_document;
     PreprocessOptions m_preprocess;
-    QFutureWatcher<std::function<void()>> m_watcher;
-    std::shared_ptr<std::atomic<bool>> m_cancel;
+    BackgroundJob m_job;
 
     CurationModel *m_model;
     CurationClassList *m_classes;

@@ -4,23 +4,14 @@
 #include "preview/thumbnail_loader.h"
 #include "protocol/stage.h"
 
-#include <QtConcurrent/QtConcurrentRun>
-
 namespace tandem {
 
 namespace {
 constexpr int kMaxCachedOriginals = 64;
 }
 
-PreviewRenderer::PreviewRenderer(QObject *parent) : QObject(parent)
-{
-    connect(&m_watcher, &QFutureWatcher<PreviewFrame>::finished, this, &PreviewRenderer::onFinished);
-}
-
-PreviewRenderer::~PreviewRenderer()
-{
-    m_watcher.waitForFinished();
-}
+// The job's destructor waits for a frame under way (a few images: milliseconds).
+PreviewRenderer::PreviewRenderer(QObject *parent) : QObject(parent) {}
 
 quint64 PreviewRenderer::seedFor(quint64 seedBase, int position)
 {
@@ -52,7 +43,7 @@ void PreviewRenderer::reroll()
 void PreviewRenderer::schedule()
 {
     ++m_request;
-    if (m_watcher.isRunning()) {
+    if (m_job.isRunning()) {
         m_dirty = true;
         return;
     }
@@ -71,7 +62,8 @@ void PreviewRenderer::schedule()
     const PreprocessOptions options = m_options;
     const quint64 request = m_request;
 
-    m_watcher.setFuture(QtConcurrent::run([inputs = std::move(inputs), options, request] {
+    m_job.start([this, inputs = std::move(inputs), options,
+                 request](const std::atomic<bool> &, const BackgroundJob::Progress &) -> BackgroundJob::Finish {
         const qint64 start = protocol::monotonicNs();
         PreviewFrame frame;
         frame.request = request;
@@ -90,13 +82,12 @@ void PreviewRenderer::schedule()
             frame.items.push_back(std::move(item));
         }
         frame.renderNs = protocol::monotonicNs() - start;
-        return frame;
-    }));
+        return [this, frame = std::move(frame)] { onFinished(frame); };
+    });
 }
 
-void PreviewRenderer::onFinished()
+void PreviewRenderer::onFinished(const PreviewFrame &frame)
 {
-    const PreviewFrame frame = m_watcher.result();
     if (m_originals.size() > kMaxCachedOriginals)
         m_originals.clear();
     for (const PreviewItem &item : frame.items)
