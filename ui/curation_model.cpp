@@ -1,5 +1,6 @@
 #include "curation_model.h"
 
+#include "mat_image.h"
 #include "curation/image_issue_flagger.h"
 #include "curation/manifest_document.h"
 #include "preview/thumbnail_loader.h"
@@ -180,8 +181,7 @@ void CurationModel::onLoaded(int entry, const cv::Mat &image, const QString &err
     if (image.empty() || image.type() != CV_8UC3) {
         m_failed.insert(entry, error.isEmpty() ? tr("cannot decode") : error);
     } else {
-        const QImage view(image.data, image.cols, image.rows, int(image.step), QImage::Format_RGB888);
-        m_thumbnails.insert(entry, new QPixmap(QPixmap::fromImage(view)),
+        m_thumbnails.insert(entry, new QPixmap(QPixmap::fromImage(matToImage(image, ChannelOrder::Rgb))),
                             std::max<qsizetype>(1, qsizetype(image.total() * 4 / 1024)));
     }
     const int row = rowOfEntry(entry);

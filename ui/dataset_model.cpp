@@ -1,5 +1,6 @@
 #include "dataset_model.h"
 
+#include "mat_image.h"
 #include "preview/thumbnail_loader.h"
 
 #include <QDir>
@@ -122,8 +123,7 @@ void DatasetModel::onLoaded(int sample, const cv::Mat &image, const QString &err
     if (image.empty() || image.type() != CV_8UC3) {
         m_failed.insert(sample, error.isEmpty() ? tr("cannot decode") : error);
     } else {
-        const QImage view(image.data, image.cols, image.rows, int(image.step), QImage::Format_RGB888);
-        auto *pixmap = new QPixmap(QPixmap::fromImage(view)); // copies the pixels
+        auto *pixmap = new QPixmap(QPixmap::fromImage(matToImage(image, ChannelOrder::Rgb)));
         m_thumbnails.insert(sample, pixmap, std::max<qsizetype>(1, qsizetype(image.total() * 4 / 1024)));
     }
     const int row = m_rowOfSample[std::size_t(sample)];

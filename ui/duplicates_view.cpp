@@ -1,5 +1,6 @@
 #include "duplicates_view.h"
 
+#include "mat_image.h"
 #include "preview/thumbnail_loader.h"
 
 #include <QFileInfo>
@@ -175,8 +176,7 @@ void DuplicatesView::onLoaded(int entry, const cv::Mat &image, const QString &er
             label->setText(tr("cannot show:\n%1").arg(error));
             continue;
         }
-        const QImage view(image.data, image.cols, image.rows, int(image.step), QImage::Format_RGB888);
-        label->setPixmap(QPixmap::fromImage(view));
+        label->setPixmap(QPixmap::fromImage(matToImage(image, ChannelOrder::Rgb)));
     }
 }
 
