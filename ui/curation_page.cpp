@@ -7,6 +7,7 @@
 #include "curation_model.h"
 #include "duplicates_view.h"
 #include "export_dialog.h"
+#include "thumbnail_service.h"
 
 #include <QAction>
 #include <QDir>
@@ -37,12 +38,14 @@ namespace {
 constexpr int kMaxIssueRows = 5000; // the tree lists this many; the count says how many there are
 }
 
-CurationPage::CurationPage(QWidget *parent)
-    : QWidget(parent), m_model(new CurationModel(&m_document, this)), m_classes(new CurationClassList),
-      m_grid(new QListView), m_duplicates(new DuplicatesView), m_issues(new QTreeWidget), m_views(new QTabWidget),
-      m_valPercent(new QDoubleSpinBox), m_seed(new QSpinBox), m_summary(new QLabel), m_progress(new QProgressBar),
-      m_cancelButton(new QPushButton(tr("Cancel"))), m_findButton(new QPushButton(tr("Find Duplicates && Issues"))),
-      m_exportButton(new QPushButton(tr("Export…")))
+CurationPage::CurationPage(ThumbnailService *thumbnails, QWidget *parent)
+    : QWidget(parent), m_ownThumbnails(thumbnails ? nullptr : std::make_unique<ThumbnailService>()),
+      m_thumbnails(thumbnails ? thumbnails : m_ownThumbnails.get()),
+      m_model(new CurationModel(&m_document, m_thumbnails, this)), m_classes(new CurationClassList),
+      m_grid(new QListView), m_duplicates(new DuplicatesView(m_thumbnails)), m_issues(new QTreeWidget),
+      m_views(new QTabWidget), m_valPercent(new QDoubleSpinBox), m_seed(new QSpinBox), m_summary(new QLabel),
+      m_progress(new QProgressBar), m_cancelButton(new QPushButton(tr("Cancel"))),
+      m_findButton(new QPushButton(tr("Find Duplicates && Issues"))), m_exportButton(new QPushButton(tr("Export…")))
 {
     setObjectName(QStringLiteral("curationPage"));
     auto *open = new QPushButton(tr("Open Manifest…"));

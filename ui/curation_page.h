@@ -26,6 +26,8 @@ QT_END_NAMESPACE
 
 namespace tandem {
 
+class ThumbnailService;
+
 class CurationClassList;
 class CurationModel;
 class DuplicatesView;
@@ -37,7 +39,8 @@ class CurationPage : public QWidget {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(CurationPage)
 public:
-    explicit CurationPage(QWidget *parent = nullptr);
+    // thumbnails: the app's service (not owned); nullptr: the page keeps its own.
+    explicit CurationPage(ThumbnailService *thumbnails = nullptr, QWidget *parent = nullptr);
     ~CurationPage() override; // cancels and waits for a running job
 
     [[nodiscard]] ManifestDocument *document() { return &m_document; }
@@ -89,6 +92,8 @@ private:
     ManifestDocument m_document;
     PreprocessOptions m_preprocess;
     BackgroundJob m_job;
+    std::unique_ptr<ThumbnailService> m_ownThumbnails; // only without the app's
+    ThumbnailService *m_thumbnails;
 
     CurationModel *m_model;
     CurationClassList *m_classes;

@@ -12,6 +12,7 @@
 #include "report_export_dialog.h"
 #include "run_status_widget.h"
 #include "theme.h"
+#include "thumbnail_service.h"
 #include "timing/session_file.h"
 #include "training_page.h"
 #include "training_panel.h"
@@ -56,9 +57,10 @@ QString folderOf(const QList<QUrl> &urls)
 
 MainWindow::MainWindow(const QString &settingsFile, QWidget *parent)
     : QMainWindow(parent), m_settings(std::make_unique<SettingsStore>(settingsFile)),
-      m_session(new TrainingSession(this)), m_scanner(new DatasetScanner(this)), m_tabs(new QTabWidget),
-      m_datasetPage(new DatasetPage), m_trainingPage(new TrainingPage), m_curationPage(new CurationPage),
-      m_messages(new MessageArea), m_status(new RunStatusWidget), m_exportProgress(new ReportExportDialog(this))
+      m_session(new TrainingSession(this)), m_scanner(new DatasetScanner(this)),
+      m_thumbnails(new ThumbnailService(this)), m_tabs(new QTabWidget), m_datasetPage(new DatasetPage(m_thumbnails)),
+      m_trainingPage(new TrainingPage), m_curationPage(new CurationPage(m_thumbnails)), m_messages(new MessageArea),
+      m_status(new RunStatusWidget), m_exportProgress(new ReportExportDialog(this))
 {
     setObjectName(QStringLiteral("mainWindow"));
     connect(m_exportProgress, &ReportExportDialog::finished, this, [this](const ExportResult &result) {
@@ -127,7 +129,11 @@ MainWindow::MainWindow(const QString &settingsFile, QWidget *parent)
     updateActions();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    // The pages hold the thumbnail service, which, as an earlier child, would go before them.
+    delete takeCentralWidget();
+}
 
 void MainWindow::createActions()
 {

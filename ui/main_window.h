@@ -24,6 +24,7 @@ class MessageArea;
 class ReportExportDialog;
 class RunStatusWidget;
 class SettingsStore;
+class ThumbnailService;
 class TrainingPage;
 
 // The window wires widgets to the TrainingSession and DatasetScanner and turns their signals into
@@ -96,6 +97,7 @@ private:
     std::unique_ptr<SettingsStore> m_settings;
     TrainingSession *m_session;
     DatasetScanner *m_scanner;
+    ThumbnailService *m_thumbnails; // one decoder pool and cache for every tab
     DatasetIndex m_index;
     DatasetIndexOptions m_indexOptions;      // what m_index was scanned with
     std::optional<RunRecord> m_loadedRecord; // Open session…: shown instead of the session's
