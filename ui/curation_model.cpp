@@ -2,7 +2,7 @@
 
 #include "curation/image_issue_flagger.h"
 #include "curation/manifest_document.h"
-#include "preview/thumbnail_loader.h"
+#include "thumbnail_service.h"
 
 #include <QFileInfo>
 #include <QIODevice>
@@ -14,14 +14,12 @@ namespace tandem {
 
 namespace {
 constexpr int kThumbnailSide = 128;
-constexpr qsizetype kCacheKiB = 96 * 1024; // about 1,500 thumbnails
 } // namespace
 
-CurationModel::CurationModel(ManifestDocument *document, QObject *parent)
-    : QAbstractListModel(parent), m_document(document), m_loader(std::make_unique<ThumbnailLoader>(kThumbnailSide)),
-      m_thumbnails(kCacheKiB)
+CurationModel::CurationModel(ManifestDocument *document, ThumbnailService *thumbnails, QObject *parent)
+    : QAbstractListModel(parent), m_document(document), m_thumbnails(thumbnails)
 {
-    connect(m_loader.get(), &ThumbnailLoader::loaded, this, &CurationModel::onLoaded);
+    connect(m_thumbnails, &ThumbnailService::loaded, this, &CurationModel::onLoaded);
     connect(m_document, &ManifestDocument::changed, this, &CurationModel::rebuild);
     rebuild();
 }
@@ -50,9 +48,9 @@ void CurationModel::rebuild()
     if (manifest.root != m_root || manifest.entries.size() != m_rowOfEntry.size()) {
         // Another manifest: entry numbers mean other images now.
         m_root = manifest.root;
-        m_loader->reset();
-        m_thumbnails.clear();
-        m_failed.clear();
+        m_entryOfPath.clear();
+        for (size_t i = 0; i < manifest.entries.size(); ++i)
+            m_entryOfPath.insert(manifest.absolutePath(manifest.entries[i]), int(i));
     }
     m_rows.clear();
     m_rowOfEntry.assign(manifest.entries.size(), -1);
@@ -107,25 +105,22 @@ QVariant CurationModel::data(const QModelIndex &index, int role) const
                      entry.included ? tr("included") : tr("excluded"));
         if (issues != 0)
             tip += tr("\nissues: %1").arg(ImageIssueFlagger::describe(issues));
-        if (m_failed.contains(entryIndex))
-            tip += tr("\ncannot show: %1").arg(m_failed.value(entryIndex));
+        if (const QString failure = m_thumbnails->failure(manifest.absolutePath(entry)); !failure.isEmpty())
+            tip += tr("\ncannot show: %1").arg(failure);
         return tip;
     }
     case Qt::ForegroundRole: return entry.included ? QVariant() : QVariant(QColor(Qt::gray));
     case Qt::DecorationRole: {
-        QPixmap *cached = m_thumbnails.object(entryIndex);
-        if (!cached) {
-            if (!m_failed.contains(entryIndex))
-                m_loader->request(entryIndex, manifest.absolutePath(entry));
-            return {};
-        }
+        const QPixmap cached = m_thumbnails->thumbnail(manifest.absolutePath(entry), kThumbnailSide);
+        if (cached.isNull())
+            return {}; // queued; loaded() brings it
         if (entry.included)
-            return *cached;
-        QPixmap faded(cached->size());
+            return cached;
+        QPixmap faded(cached.size());
         faded.fill(Qt::transparent);
         QPainter painter(&faded);
         painter.setOpacity(0.3);
-        painter.drawPixmap(0, 0, *cached);
+        painter.drawPixmap(0, 0, cached);
         return faded;
     }
     case Qt::SizeHintRole:
@@ -175,16 +170,12 @@ std::vector<int> CurationModel::entriesFromMime(const QMimeData *mime)
     return entries;
 }
 
-void CurationModel::onLoaded(int entry, const cv::Mat &image, const QString &error)
+void CurationModel::onLoaded(const QString &path)
 {
-    if (image.empty() || image.type() != CV_8UC3) {
-        m_failed.insert(entry, error.isEmpty() ? tr("cannot decode") : error);
-    } else {
-        const QImage view(image.data, image.cols, image.rows, int(image.step), QImage::Format_RGB888);
-        m_thumbnails.insert(entry, new QPixmap(QPixmap::fromImage(view)),
-                            std::max<qsizetype>(1, qsizetype(image.total() * 4 / 1024)));
-    }
-    const int row = rowOfEntry(entry);
+    const auto it = m_entryOfPath.constFind(path);
+    if (it == m_entryOfPath.constEnd())
+        return; // another view's image
+    const int row = rowOfEntry(*it);
     if (row >= 0)
         Q_EMIT dataChanged(index(row), index(row), {Qt::DecorationRole});
 }

@@ -4,11 +4,7 @@
 #include "curation/dataset_manifest.h"
 
 #include <QAbstractListModel>
-#include <QCache>
 #include <QHash>
-#include <QPixmap>
-
-#include <opencv2/core/mat.hpp>
 
 #include <memory>
 #include <vector>
@@ -16,7 +12,7 @@
 namespace tandem {
 
 class ManifestDocument;
-class ThumbnailLoader;
+class ThumbnailService;
 
 // Rows are the document's entries, filtered by current class (-1: all). Excluded images stay
 // visible, faded and marked, so that they can be included again. Dragging rows carries their
@@ -28,7 +24,8 @@ public:
     static constexpr const char *kMimeType = "application/x-tandem-manifest-entries";
     enum Role { EntryRole = Qt::UserRole + 1, IncludedRole, LabelRole };
 
-    explicit CurationModel(ManifestDocument *document, QObject *parent = nullptr);
+    // thumbnails: the app's service (not owned, outlives the model).
+    CurationModel(ManifestDocument *document, ThumbnailService *thumbnails, QObject *parent = nullptr);
     ~CurationModel() override;
 
     void setClassFilter(int label);
@@ -50,17 +47,16 @@ public:
 
 private:
     void rebuild();
-    void onLoaded(int entry, const cv::Mat &image, const QString &error);
+    void onLoaded(const QString &path);
 
     ManifestDocument *m_document;
-    std::unique_ptr<ThumbnailLoader> m_loader;
+    ThumbnailService *m_thumbnails;
+    QHash<QString, int> m_entryOfPath;
     std::vector<int> m_rows;       // entry index per row
     std::vector<int> m_rowOfEntry; // row per entry, -1 when filtered out
     QString m_root;
     int m_label = -1;
     std::vector<quint32> m_issues;
-    mutable QCache<int, QPixmap> m_thumbnails; // by entry
-    QHash<int, QString> m_failed;
 };
 
 } // namespace tandem

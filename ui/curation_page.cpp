@@ -7,6 +7,7 @@
 #include "curation_model.h"
 #include "duplicates_view.h"
 #include "export_dialog.h"
+#include "thumbnail_service.h"
 
 #include <QAction>
 #include <QDir>
@@ -28,7 +29,6 @@
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTreeWidget>
-#include <QtConcurrent/QtConcurrentRun>
 
 Q_LOGGING_CATEGORY(lcCurationUi, "tandem.ui.curation")
 
@@ -38,12 +38,14 @@ namespace {
 constexpr int kMaxIssueRows = 5000; // the tree lists this many; the count says how many there are
 }
 
-CurationPage::CurationPage(QWidget *parent)
-    : QWidget(parent), m_model(new CurationModel(&m_document, this)), m_classes(new CurationClassList),
-      m_grid(new QListView), m_duplicates(new DuplicatesView), m_issues(new QTreeWidget), m_views(new QTabWidget),
-      m_valPercent(new QDoubleSpinBox), m_seed(new QSpinBox), m_summary(new QLabel), m_progress(new QProgressBar),
-      m_cancelButton(new QPushButton(tr("Cancel"))), m_findButton(new QPushButton(tr("Find Duplicates && Issues"))),
-      m_exportButton(new QPushButton(tr("Export…")))
+CurationPage::CurationPage(ThumbnailService *thumbnails, QWidget *parent)
+    : QWidget(parent), m_ownThumbnails(thumbnails ? nullptr : std::make_unique<ThumbnailService>()),
+      m_thumbnails(thumbnails ? thumbnails : m_ownThumbnails.get()),
+      m_model(new CurationModel(&m_document, m_thumbnails, this)), m_classes(new CurationClassList),
+      m_grid(new QListView), m_duplicates(new DuplicatesView(m_thumbnails)), m_issues(new QTreeWidget),
+      m_views(new QTabWidget), m_valPercent(new QDoubleSpinBox), m_seed(new QSpinBox), m_summary(new QLabel),
+      m_progress(new QProgressBar), m_cancelButton(new QPushButton(tr("Cancel"))),
+      m_findButton(new QPushButton(tr("Find Duplicates && Issues"))), m_exportButton(new QPushButton(tr("Export…")))
 {
     setObjectName(QStringLiteral("curationPage"));
     auto *open = new QPushButton(tr("Open Manifest…"));
@@ -188,24 +190,18 @@ CurationPage::CurationPage(QWidget *parent)
             Q_EMIT notice(false, error);
     });
     connect(&m_document, &ManifestDocument::changed, this, &CurationPage::onDocumentChanged);
-    connect(&m_watcher, &QFutureWatcher<std::function<void()>>::finished, this, [this] {
-        m_progress->setVisible(false);
-        m_cancelButton->setVisible(false);
-        m_findButton->setEnabled(true);
-        m_exportButton->setEnabled(true);
-        const std::function<void()> apply = m_watcher.result();
-        if (apply)
-            apply();
-        Q_EMIT jobFinished();
+    connect(&m_job, &BackgroundJob::progress, this, [this](qint64 done, qint64 total) {
+        m_progress->setRange(0, int(std::min<qint64>(total, INT_MAX)));
+        m_progress->setValue(int(std::min<qint64>(done, INT_MAX)));
     });
+    connect(&m_job, &BackgroundJob::finished, this, [this] { Q_EMIT jobFinished(); });
     onDocumentChanged();
 }
 
 CurationPage::~CurationPage()
 {
-    if (m_cancel)
-        m_cancel->store(true);
-    m_watcher.waitForFinished();
+    m_job.discard(); // its result would touch widgets that are going
+    m_job.waitForFinished();
 }
 
 void CurationPage::setIndex(const DatasetIndex &index)
@@ -354,37 +350,31 @@ void CurationPage::chooseExport()
 
 void CurationPage::runJob(const QString &title, Work work)
 {
-    if (m_watcher.isRunning())
+    if (m_job.isRunning())
         return;
-    m_cancel = std::make_shared<std::atomic<bool>>(false);
     m_progress->setFormat(title + QStringLiteral(" %v / %m"));
     m_progress->setRange(0, 0);
     m_progress->setVisible(true);
     m_cancelButton->setVisible(true);
     m_findButton->setEnabled(false);
     m_exportButton->setEnabled(false);
-    // Progress is posted to the watcher, which lives on this thread and dies with the page after
-    // the destructor has waited for the job.
-    QFutureWatcher<std::function<void()>> *watcher = &m_watcher;
-    QProgressBar *bar = m_progress;
-    const Progress progress = [watcher, bar](qint64 done, qint64 total) {
-        QMetaObject::invokeMethod(
-            watcher,
-            [bar, done, total] {
-                bar->setRange(0, int(std::min<qint64>(total, INT_MAX)));
-                bar->setValue(int(std::min<qint64>(done, INT_MAX)));
-            },
-            Qt::QueuedConnection);
-    };
-    const std::shared_ptr<std::atomic<bool>> cancel = m_cancel;
-    m_watcher.setFuture(
-        QtConcurrent::run([work = std::move(work), cancel, progress] { return work(cancel.get(), progress); }));
+    m_job.start([this, work = std::move(work)](const std::atomic<bool> &cancel,
+                                               const BackgroundJob::Progress &progress) -> BackgroundJob::Finish {
+        std::function<void()> apply = work(&cancel, progress);
+        return [this, apply = std::move(apply)] {
+            m_progress->setVisible(false);
+            m_cancelButton->setVisible(false);
+            m_findButton->setEnabled(true);
+            m_exportButton->setEnabled(true);
+            if (apply)
+                apply();
+        };
+    });
 }
 
 void CurationPage::cancelJob()
 {
-    if (m_cancel)
-        m_cancel->store(true);
+    m_job.cancel();
 }
 
 void CurationPage::findProblems()

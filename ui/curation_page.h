@@ -2,11 +2,11 @@
 #pragma once
 
 #include "curation/dataset_exporter.h"
+#include "jobs/background_job.h"
 #include "curation/duplicate_finder.h"
 #include "curation/image_hasher.h"
 #include "curation/manifest_document.h"
 
-#include <QFutureWatcher>
 #include <QWidget>
 
 #include <atomic>
@@ -26,6 +26,8 @@ QT_END_NAMESPACE
 
 namespace tandem {
 
+class ThumbnailService;
+
 class CurationClassList;
 class CurationModel;
 class DuplicatesView;
@@ -37,7 +39,8 @@ class CurationPage : public QWidget {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(CurationPage)
 public:
-    explicit CurationPage(QWidget *parent = nullptr);
+    // thumbnails: the app's service (not owned); nullptr: the page keeps its own.
+    explicit CurationPage(ThumbnailService *thumbnails = nullptr, QWidget *parent = nullptr);
     ~CurationPage() override; // cancels and waits for a running job
 
     [[nodiscard]] ManifestDocument *document() { return &m_document; }
@@ -53,7 +56,7 @@ public:
     // Moves the files to match the manifest (ManifestApplier); the only edit of the image folder.
     void applyToFiles();
     void cancelJob();
-    [[nodiscard]] bool isBusy() const { return m_watcher.isRunning(); }
+    [[nodiscard]] bool isBusy() const { return m_job.isRunning(); }
     void excludeSelected();
     void includeSelected();
     void moveSelectedTo(int label);
@@ -88,8 +91,9 @@ private:
 
     ManifestDocument m_document;
     PreprocessOptions m_preprocess;
-    QFutureWatcher<std::function<void()>> m_watcher;
-    std::shared_ptr<std::atomic<bool>> m_cancel;
+    BackgroundJob m_job;
+    std::unique_ptr<ThumbnailService> m_ownThumbnails; // only without the app's
+    ThumbnailService *m_thumbnails;
 
     CurationModel *m_model;
     CurationClassList *m_classes;

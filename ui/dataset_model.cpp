@@ -1,24 +1,26 @@
 #include "dataset_model.h"
 
 #include "preview/thumbnail_loader.h"
+#include "thumbnail_service.h"
 
 #include <QDir>
 #include <QFileInfo>
-#include <QImage>
+#include <QPixmap>
 #include <QLocale>
 
 namespace tandem {
 
-namespace {
-constexpr int kThumbnailSide = 160; // decoded size; the grid shows 64–160 px
-constexpr int kCacheKiB = 96 * 1024;
-} // namespace
-
-DatasetModel::DatasetModel(QObject *parent)
+DatasetModel::DatasetModel(ThumbnailService *thumbnails, QObject *parent)
     : QAbstractListModel(parent), m_samples(std::make_shared<std::vector<IndexedSample>>()),
-      m_loader(std::make_unique<ThumbnailLoader>(kThumbnailSide)), m_thumbnails(kCacheKiB)
+      m_ownThumbnails(thumbnails ? nullptr : std::make_unique<ThumbnailService>()),
+      m_thumbnails(thumbnails ? thumbnails : m_ownThumbnails.get())
 {
-    connect(m_loader.get(), &ThumbnailLoader::loaded, this, &DatasetModel::onLoaded);
+    connect(m_thumbnails, &ThumbnailService::loaded, this, &DatasetModel::onLoaded);
+}
+
+const ThumbnailLoader &DatasetModel::loader() const
+{
+    return m_thumbnails->loader();
 }
 
 DatasetModel::~DatasetModel() = default;
@@ -31,10 +33,11 @@ void DatasetModel::setIndex(const DatasetIndex &index)
 void DatasetModel::setSamples(std::vector<IndexedSample> samples, const QStringList &classNames)
 {
     beginResetModel();
-    m_loader->reset();
-    m_thumbnails.clear();
-    m_failed.clear();
     m_samples = std::make_shared<const std::vector<IndexedSample>>(std::move(samples));
+    m_sampleOfPath.clear();
+    m_sampleOfPath.reserve(qsizetype(m_samples->size()));
+    for (std::size_t i = 0; i < m_samples->size(); ++i)
+        m_sampleOfPath.insert((*m_samples)[i].path, int(i));
     m_classNames = classNames;
     m_label = -1;
     m_split = -1;
@@ -84,7 +87,6 @@ QVariant DatasetModel::data(const QModelIndex &index, int role) const
     const IndexedSample *sample = sampleAt(index.row());
     if (!sample || index.column() != 0)
         return {};
-    const int id = m_rows[std::size_t(index.row())];
     switch (role) {
     case Qt::DisplayRole: return QFileInfo(sample->path).fileName();
     case Qt::ToolTipRole: {
@@ -92,41 +94,33 @@ QVariant DatasetModel::data(const QModelIndex &index, int role) const
                           .arg(QDir::toNativeSeparators(sample->path), m_classNames.value(sample->label),
                                sample->split == SampleSplit::Val ? tr("validation") : tr("training"),
                                QLocale().formattedDataSize(sample->fileBytes));
-        if (const auto it = m_failed.constFind(id); it != m_failed.constEnd())
-            tip += tr("\nCannot show: %1").arg(*it);
+        if (const QString failure = m_thumbnails->failure(sample->path); !failure.isEmpty())
+            tip += tr("\nCannot show: %1").arg(failure);
         return tip;
     }
-    case Qt::DecorationRole:
-        if (QPixmap *pixmap = m_thumbnails.object(id))
-            return *pixmap;
-        if (!m_failed.contains(id))
-            m_loader->request(id, sample->path); // painted now: decode it next
-        return {};
+    case Qt::DecorationRole: {
+        const QPixmap pixmap = m_thumbnails->thumbnail(sample->path); // painted now: decode it next
+        return pixmap.isNull() ? QVariant() : QVariant(pixmap);
+    }
     case PathRole: return sample->path;
     case ClassNameRole: return m_classNames.value(sample->label);
     case LabelRole: return sample->label;
     case SplitRole: return int(sample->split);
     case ThumbnailStateRole:
-        if (m_thumbnails.contains(id))
+        if (m_thumbnails->isReady(sample->path))
             return int(ThumbnailState::Ready);
-        return int(m_failed.contains(id) ? ThumbnailState::Failed : ThumbnailState::Loading);
-    case ErrorRole: return m_failed.value(id);
+        return int(m_thumbnails->failure(sample->path).isEmpty() ? ThumbnailState::Loading : ThumbnailState::Failed);
+    case ErrorRole: return m_thumbnails->failure(sample->path);
     default: return {};
     }
 }
 
-void DatasetModel::onLoaded(int sample, const cv::Mat &image, const QString &error)
+void DatasetModel::onLoaded(const QString &path)
 {
-    if (sample < 0 || std::size_t(sample) >= m_rowOfSample.size())
-        return;
-    if (image.empty() || image.type() != CV_8UC3) {
-        m_failed.insert(sample, error.isEmpty() ? tr("cannot decode") : error);
-    } else {
-        const QImage view(image.data, image.cols, image.rows, int(image.step), QImage::Format_RGB888);
-        auto *pixmap = new QPixmap(QPixmap::fromImage(view)); // copies the pixels
-        m_thumbnails.insert(sample, pixmap, std::max<qsizetype>(1, qsizetype(image.total() * 4 / 1024)));
-    }
-    const int row = m_rowOfSample[std::size_t(sample)];
+    const auto it = m_sampleOfPath.constFind(path);
+    if (it == m_sampleOfPath.constEnd())
+        return; // another view's image
+    const int row = m_rowOfSample[std::size_t(*it)];
     if (row >= 0) {
         const QModelIndex at = index(row);
         Q_EMIT dataChanged(at, at, {Qt::DecorationRole, ThumbnailStateRole});

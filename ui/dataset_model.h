@@ -4,12 +4,8 @@
 #include "dataset/dataset_index.h"
 
 #include <QAbstractListModel>
-#include <QCache>
 #include <QHash>
-#include <QPixmap>
 #include <QStringList>
-
-#include <opencv2/core/mat.hpp>
 
 #include <memory>
 #include <vector>
@@ -17,9 +13,10 @@
 namespace tandem {
 
 class ThumbnailLoader;
+class ThumbnailService;
 
 // Rows are positions in a filtered view of the samples; thumbnails are asked for when a row is
-// painted, decoded by a ThumbnailLoader off the UI thread and cached here as pixmaps. Nothing is
+// painted, from the app's ThumbnailService (decoded off the UI thread, cached there). Nothing is
 // decoded for rows nobody looks at, so 100,000 images cost only their paths.
 class DatasetModel : public QAbstractListModel {
     Q_OBJECT
@@ -35,7 +32,8 @@ public:
     };
     enum class ThumbnailState { Loading, Ready, Failed };
 
-    explicit DatasetModel(QObject *parent = nullptr);
+    // thumbnails: the app's service (not owned); nullptr: the model keeps its own (tests).
+    explicit DatasetModel(ThumbnailService *thumbnails = nullptr, QObject *parent = nullptr);
     ~DatasetModel() override;
 
     void setIndex(const DatasetIndex &index);
@@ -52,12 +50,11 @@ public:
     [[nodiscard]] const IndexedSample *sampleAt(int row) const;
     [[nodiscard]] int totalSamples() const { return int(m_samples ? m_samples->size() : 0); }
     [[nodiscard]] QStringList classNames() const { return m_classNames; }
-    [[nodiscard]] ThumbnailLoader *loader() const { return m_loader.get(); }
-    [[nodiscard]] int cachedThumbnails() const { return m_thumbnails.count(); }
+    [[nodiscard]] const ThumbnailLoader &loader() const;
 
 private:
     void rebuildRows();
-    void onLoaded(int sample, const cv::Mat &image, const QString &error);
+    void onLoaded(const QString &path);
 
     std::shared_ptr<const std::vector<IndexedSample>> m_samples;
     QStringList m_classNames;
@@ -65,9 +62,9 @@ private:
     std::vector<int> m_rowOfSample; // sample → row, -1 when filtered out
     int m_label = -1;
     int m_split = -1;
-    std::unique_ptr<ThumbnailLoader> m_loader;
-    mutable QCache<int, QPixmap> m_thumbnails; // by sample; cost in KiB
-    QHash<int, QString> m_failed;
+    std::unique_ptr<ThumbnailService> m_ownThumbnails;
+    ThumbnailService *m_thumbnails;
+    QHash<QString, int> m_sampleOfPath;
 };
 
 } // namespace tandem

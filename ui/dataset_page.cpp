@@ -27,9 +27,9 @@ QWidget *padded(QWidget *content, int left, int right)
 }
 } // namespace
 
-DatasetPage::DatasetPage(QWidget *parent)
-    : QWidget(parent), m_classes(new ClassListPanel), m_grid(new ThumbnailGrid), m_controls(new PreprocessControls),
-      m_preview(new PreprocessPreview), m_splitter(new QSplitter(Qt::Horizontal))
+DatasetPage::DatasetPage(ThumbnailService *thumbnails, QWidget *parent)
+    : QWidget(parent), m_classes(new ClassListPanel), m_grid(new ThumbnailGrid(thumbnails)),
+      m_controls(new PreprocessControls), m_preview(new PreprocessPreview), m_splitter(new QSplitter(Qt::Horizontal))
 {
     auto *right = new QWidget;
     auto *rightLayout = new QVBoxLayout(right);

@@ -17,12 +17,14 @@ class PreprocessControls;
 class PreprocessPreview;
 class SettingsStore;
 class ThumbnailGrid;
+class ThumbnailService;
 
 class DatasetPage : public QWidget {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(DatasetPage)
 public:
-    explicit DatasetPage(QWidget *parent = nullptr);
+    // thumbnails: the app's service (not owned); nullptr: the page keeps its own.
+    explicit DatasetPage(ThumbnailService *thumbnails = nullptr, QWidget *parent = nullptr);
 
     void setIndex(const DatasetIndex &index);
     void clear();

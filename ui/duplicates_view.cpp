@@ -1,6 +1,6 @@
 #include "duplicates_view.h"
 
-#include "preview/thumbnail_loader.h"
+#include "thumbnail_service.h"
 
 #include <QFileInfo>
 #include <QFrame>
@@ -52,11 +52,11 @@ struct DuplicatesView::Row {
     std::vector<std::pair<int, QLabel *>> captions; // entry, caption under its thumbnail
 };
 
-DuplicatesView::DuplicatesView(QWidget *parent)
-    : QWidget(parent), m_loader(std::make_unique<ThumbnailLoader>(kThumbnailSide)), m_summary(new QLabel),
-      m_content(new QWidget), m_list(new QVBoxLayout(m_content))
+DuplicatesView::DuplicatesView(ThumbnailService *thumbnails, QWidget *parent)
+    : QWidget(parent), m_thumbnails(thumbnails), m_summary(new QLabel), m_content(new QWidget),
+      m_list(new QVBoxLayout(m_content))
 {
-    connect(m_loader.get(), &ThumbnailLoader::loaded, this, &DuplicatesView::onLoaded);
+    connect(m_thumbnails, &ThumbnailService::loaded, this, &DuplicatesView::onLoaded);
     auto *scroll = new QScrollArea;
     scroll->setWidgetResizable(true);
     scroll->setWidget(m_content);
@@ -81,8 +81,7 @@ void DuplicatesView::setGroups(const std::vector<DuplicateGroup> &groups, const 
     for (const auto &row : m_rows)
         delete row->frame;
     m_rows.clear();
-    m_thumbnails.clear();
-    m_loader->reset();
+    m_pictures.clear();
     m_groups = groups;
 
     int leaks = 0;
@@ -127,8 +126,7 @@ void DuplicatesView::setGroups(const std::vector<DuplicateGroup> &groups, const 
             picture->setFixedSize(kThumbnailSide, kThumbnailSide);
             picture->setAlignment(Qt::AlignCenter);
             picture->setToolTip(e.relativePath);
-            m_thumbnails.insert(entry, picture);
-            m_loader->request(entry, manifest.absolutePath(e));
+            show(picture, manifest.absolutePath(e));
             auto *caption = new QLabel;
             caption->setAlignment(Qt::AlignCenter);
             caption->setFixedWidth(kThumbnailSide + 24);
@@ -167,17 +165,26 @@ void DuplicatesView::refresh(const DatasetManifest &manifest)
     }
 }
 
-void DuplicatesView::onLoaded(int entry, const cv::Mat &image, const QString &error)
+void DuplicatesView::show(QLabel *picture, const QString &path)
 {
-    const QList<QLabel *> labels = m_thumbnails.values(entry);
-    for (QLabel *label : labels) {
-        if (image.empty() || image.type() != CV_8UC3) {
-            label->setText(tr("cannot show:\n%1").arg(error));
-            continue;
-        }
-        const QImage view(image.data, image.cols, image.rows, int(image.step), QImage::Format_RGB888);
-        label->setPixmap(QPixmap::fromImage(view));
+    if (const QString failure = m_thumbnails->failure(path); !failure.isEmpty()) {
+        picture->setText(tr("cannot show:\n%1").arg(failure));
+        return;
     }
+    const QPixmap pixmap = m_thumbnails->thumbnail(path, kThumbnailSide);
+    if (pixmap.isNull()) {
+        m_pictures.insert(path, picture); // queued; loaded() brings it
+        return;
+    }
+    picture->setPixmap(pixmap);
+}
+
+void DuplicatesView::onLoaded(const QString &path)
+{
+    const QList<QLabel *> pictures = m_pictures.values(path);
+    m_pictures.remove(path);
+    for (QLabel *picture : pictures)
+        show(picture, path);
 }
 
 } // namespace tandem

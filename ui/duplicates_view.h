@@ -19,7 +19,7 @@ QT_END_NAMESPACE
 
 namespace tandem {
 
-class ThumbnailLoader;
+class ThumbnailService;
 
 // Shows at most kMaxGroups groups (the count says how many there are); each row says what the
 // group means (copy within a class, across classes: likely a label error, across train and
@@ -30,7 +30,8 @@ class DuplicatesView : public QWidget {
 public:
     static constexpr int kMaxGroups = 200;
 
-    explicit DuplicatesView(QWidget *parent = nullptr);
+    // thumbnails: the app's service (not owned, outlives the view).
+    explicit DuplicatesView(ThumbnailService *thumbnails, QWidget *parent = nullptr);
     ~DuplicatesView() override;
 
     void setGroups(const std::vector<DuplicateGroup> &groups, const DatasetManifest &manifest);
@@ -45,12 +46,13 @@ Q_SIGNALS:
 
 private:
     struct Row;
-    void onLoaded(int entry, const cv::Mat &image, const QString &error);
+    void onLoaded(const QString &path);
+    void show(QLabel *picture, const QString &path);
 
-    std::unique_ptr<ThumbnailLoader> m_loader;
+    ThumbnailService *m_thumbnails;
     std::vector<DuplicateGroup> m_groups;
     std::vector<std::unique_ptr<Row>> m_rows;
-    QMultiHash<int, QLabel *> m_thumbnails; // by entry
+    QMultiHash<QString, QLabel *> m_pictures; // by path, until their thumbnail arrives
     QLabel *m_summary;
     QWidget *m_content;
     QVBoxLayout *m_list;

@@ -9,8 +9,10 @@
 #include "preview/preprocess_suggestion.h"
 #include "settings/settings_store.h"
 #include "report/report_exporter.h"
+#include "report_export_dialog.h"
 #include "run_status_widget.h"
 #include "theme.h"
+#include "thumbnail_service.h"
 #include "timing/session_file.h"
 #include "training_page.h"
 #include "training_panel.h"
@@ -55,11 +57,27 @@ QString folderOf(const QList<QUrl> &urls)
 
 MainWindow::MainWindow(const QString &settingsFile, QWidget *parent)
     : QMainWindow(parent), m_settings(std::make_unique<SettingsStore>(settingsFile)),
-      m_session(new TrainingSession(this)), m_scanner(new DatasetScanner(this)), m_tabs(new QTabWidget),
-      m_datasetPage(new DatasetPage), m_trainingPage(new TrainingPage), m_curationPage(new CurationPage),
-      m_messages(new MessageArea), m_status(new RunStatusWidget)
+      m_session(new TrainingSession(this)), m_scanner(new DatasetScanner(this)),
+      m_thumbnails(new ThumbnailService(this)), m_tabs(new QTabWidget), m_datasetPage(new DatasetPage(m_thumbnails)),
+      m_trainingPage(new TrainingPage), m_curationPage(new CurationPage(m_thumbnails)), m_messages(new MessageArea),
+      m_status(new RunStatusWidget), m_exportProgress(new ReportExportDialog(this))
 {
     setObjectName(QStringLiteral("mainWindow"));
+    connect(m_exportProgress, &ReportExportDialog::finished, this, [this](const ExportResult &result) {
+        if (result.cancelled)
+            m_messages->post(Severity::Info, tr("Report export cancelled; no report files were kept."),
+                             QStringLiteral("export"));
+        else if (!result.ok())
+            m_messages->post(Severity::Error, tr("The report could not be written: %1").arg(result.error),
+                             QStringLiteral("export"));
+        else
+            m_messages->post(Severity::Success,
+                             tr("Wrote %n report file(s) to %1.", nullptr, int(result.written.size()))
+                                 .arg(QDir::toNativeSeparators(QFileInfo(result.written.first()).absolutePath())),
+                             QStringLiteral("export"));
+        updateActions();
+        Q_EMIT reportExported(result.ok());
+    });
     setWindowTitle(tr("Tandem"));
     setWindowIcon(Theme::icon(QStringLiteral("tandem")));
     setAcceptDrops(true);
@@ -111,7 +129,11 @@ MainWindow::MainWindow(const QString &settingsFile, QWidget *parent)
     updateActions();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    // The pages hold the thumbnail service, which, as an earlier child, would go before them.
+    delete takeCentralWidget();
+}
 
 void MainWindow::createActions()
 {
@@ -313,7 +335,7 @@ void MainWindow::updateActions()
     m_stop->setEnabled(active);
     const RunRecord *record = shownRecord();
     const bool haveRun = record && (!record->batches.empty() || !record->steps.empty());
-    m_export->setEnabled(haveRun && !active);
+    m_export->setEnabled(haveRun && !active && !m_exportProgress->isRunning());
     m_saveSession->setEnabled(haveRun && !active);
     m_open->setEnabled(!active);
 }
@@ -516,22 +538,20 @@ void MainWindow::exportReport()
 bool MainWindow::exportReportTo(const QString &dir)
 {
     const RunRecord *record = shownRecord();
-    if (!record)
+    if (!record || m_exportProgress->isRunning())
         return false;
-    QApplication::setOverrideCursor(Qt::WaitCursor);
-    const ReportExporter::ExportResult result =
-        ReportExporter::exportAll(*record, dir, ReportExporter::suggestedBaseName(*record));
-    QApplication::restoreOverrideCursor();
-    if (!result.ok()) {
-        m_messages->post(Severity::Error, tr("The report could not be written: %1").arg(result.error),
-                         QStringLiteral("export"));
+    // The worker gets its own copy: the session may start another run while it writes.
+    auto snapshot = std::make_shared<const RunRecord>(*record);
+    const QString baseName = ReportExporter::suggestedBaseName(*snapshot);
+    if (!m_exportProgress->start(std::move(snapshot), dir, baseName))
         return false;
-    }
-    m_messages->post(
-        Severity::Success,
-        tr("Wrote %n report file(s) to %1.", nullptr, int(result.written.size())).arg(QDir::toNativeSeparators(dir)),
-        QStringLiteral("export"));
+    updateActions();
     return true;
+}
+
+bool MainWindow::isExportingReport() const
+{
+    return m_exportProgress->isRunning();
 }
 
 void MainWindow::saveSession()

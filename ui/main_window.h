@@ -21,8 +21,10 @@ class CurationPage;
 class DatasetPage;
 class DatasetScanner;
 class MessageArea;
+class ReportExportDialog;
 class RunStatusWidget;
 class SettingsStore;
+class ThumbnailService;
 class TrainingPage;
 
 // The window wires widgets to the TrainingSession and DatasetScanner and turns their signals into
@@ -44,8 +46,11 @@ public:
     // Opens the most recent dataset that still exists; false when there is none.
     bool reopenLastDataset();
     // What File › Export Report…, Save Session… and Open Session… do once a place is chosen.
-    // Each reports success or failure in the message area and returns whether it worked.
+    // Each reports success or failure in the message area and returns whether it worked. The
+    // report is written off the GUI thread: exportReportTo() returns whether the export started,
+    // and reportExported() says how it ended.
     bool exportReportTo(const QString &dir);
+    [[nodiscard]] bool isExportingReport() const;
     bool saveSessionTo(const QString &path);
     bool openSessionFrom(const QString &path);
 
@@ -66,6 +71,7 @@ public:
 
 Q_SIGNALS:
     void datasetOpened(const QString &root);
+    void reportExported(bool ok);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -91,6 +97,7 @@ private:
     std::unique_ptr<SettingsStore> m_settings;
     TrainingSession *m_session;
     DatasetScanner *m_scanner;
+    ThumbnailService *m_thumbnails; // one decoder pool and cache for every tab
     DatasetIndex m_index;
     DatasetIndexOptions m_indexOptions;      // what m_index was scanned with
     std::optional<RunRecord> m_loadedRecord; // Open session…: shown instead of the session's
@@ -105,6 +112,7 @@ private:
     CurationPage *m_curationPage;
     MessageArea *m_messages;
     RunStatusWidget *m_status;
+    ReportExportDialog *m_exportProgress;
     QMenu *m_recentMenu = nullptr;
     QAction *m_open = nullptr;
     QAction *m_undo = nullptr;

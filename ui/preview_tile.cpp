@@ -1,5 +1,6 @@
 #include "preview_tile.h"
 
+#include "mat_image.h"
 #include "theme.h"
 
 #include <QFileInfo>
@@ -11,17 +12,6 @@ namespace tandem {
 namespace {
 constexpr int kMargin = 8;
 constexpr int kCaption = 34;
-
-QImage toImage(const cv::Mat &mat)
-{
-    if (mat.empty())
-        return {};
-    if (mat.type() == CV_8UC3)
-        return QImage(mat.data, mat.cols, mat.rows, int(mat.step), QImage::Format_RGB888).copy();
-    if (mat.type() == CV_8UC1)
-        return QImage(mat.data, mat.cols, mat.rows, int(mat.step), QImage::Format_Grayscale8).copy();
-    return {};
-}
 
 QRect fit(const QSize &image, const QRect &box)
 {
@@ -48,8 +38,8 @@ QSize PreviewTile::minimumSizeHint() const
 
 void PreviewTile::setItem(const PreviewItem &item)
 {
-    m_original = toImage(item.original);
-    m_output = toImage(item.output.image);
+    m_original = matToImage(item.original, ChannelOrder::Rgb);
+    m_output = matToImage(item.output.image, ChannelOrder::Rgb);
     m_originalSize =
         item.output.originalSize.isValid() ? item.output.originalSize : QSize(item.original.cols, item.original.rows);
     m_region = item.plan.region;

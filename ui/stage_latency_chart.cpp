@@ -9,6 +9,7 @@
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QLocale>
+#include <QPainter>
 #include <QValueAxis>
 
 #include <algorithm>
@@ -26,13 +27,12 @@ StageLatencyChart::StageLatencyChart(QWidget *parent)
 {
     setYIncludesZero(true);
     chart()->legend()->setAlignment(Qt::AlignRight);
-    QLineSeries *below = nullptr;
     for (const protocol::StageInfo &info : protocol::kStages) {
         if (TimingSummary::isWaitStage(info.stage))
             continue;
         const auto i = std::size_t(info.stage);
         auto *upper = new QLineSeries(this);
-        auto *area = new QAreaSeries(upper, below);
+        auto *area = new QAreaSeries(new QLineSeries(this)); // empty: the legend's marker
         const char *host = info.host == protocol::Host::Client  ? "here"
                            : info.host == protocol::Host::Agent ? "agent"
                                                                 : "wire";
@@ -46,7 +46,6 @@ StageLatencyChart::StageLatencyChart(QWidget *parent)
         area->attachAxis(yAxis());
         m_upper[i] = upper;
         m_areas[i] = area;
-        below = upper;
     }
     // Stages appear in the legend once a batch has them (a CPU agent has no host-to-device copy).
     for (QAreaSeries *area : m_areas) {
@@ -109,6 +108,7 @@ std::optional<std::pair<double, double>> StageLatencyChart::redrawSeries(double 
             continue;
         m_upper[s]->replace(points[s]);
         const bool present = profile.present[s];
+        m_present[s] = present;
         if (m_areas[s]->isVisible() == present)
             continue;
         m_areas[s]->setVisible(present);
@@ -138,6 +138,49 @@ std::optional<std::pair<double, double>> StageLatencyChart::redrawSeries(double 
     }
     chart()->setTitle(m_title);
     return std::make_pair(0.0, top);
+}
+
+void StageLatencyChart::paintPlot(QPainter &painter, const QRectF &plot)
+{
+    // Bottom up: each band from the previous present stage's line (or zero) to its own, filled
+    // as one aliased rectangle per bucket (a few pixels wide) and edged with an antialiased line.
+    // Rectangles fill as spans; the same band as a polygon took ten times longer to fill.
+    QList<QPointF> below;
+    QList<QRectF> cells;
+    QPolygonF line;
+    for (std::size_t s = 0; s < m_upper.size(); ++s) {
+        if (!m_upper[s] || !m_present[s])
+            continue;
+        const QList<QPointF> upper = m_upper[s]->points();
+        if (upper.isEmpty())
+            continue;
+        cells.clear();
+        line.clear();
+        cells.reserve(upper.size());
+        line.reserve(upper.size());
+        for (qsizetype i = 0; i < upper.size(); ++i) {
+            const QPointF top = toPlot(plot, upper[i].x(), upper[i].y());
+            const QPointF bottom = toPlot(plot, upper[i].x(), below.isEmpty() ? 0.0 : below[i].y());
+            // The cell spans halfway to each neighbour's centre.
+            const double left = i > 0 ? (toPlot(plot, upper[i - 1].x(), 0).x() + top.x()) / 2 : top.x();
+            const double right =
+                i + 1 < upper.size() ? (toPlot(plot, upper[i + 1].x(), 0).x() + top.x()) / 2 : top.x() + 1;
+            cells.append(QRectF(QPointF(left, top.y()), QPointF(right, bottom.y())).normalized());
+            line.append(top);
+        }
+        const QColor color = m_areas[s]->brush().color();
+        painter.setRenderHint(QPainter::Antialiasing, false);
+        painter.setPen(Qt::NoPen);
+        painter.setBrush(color);
+        painter.drawRects(cells);
+        painter.setRenderHint(QPainter::Antialiasing, true);
+        QPen edge(color.darker(115), 1.0);
+        edge.setCosmetic(true); // the raster engine's fast path: no stroker
+        painter.setPen(edge);
+        painter.setBrush(Qt::NoBrush);
+        painter.drawPolyline(line);
+        below = upper;
+    }
 }
 
 } // namespace tandem

@@ -20,8 +20,8 @@
 
 namespace tandem {
 
-ThumbnailGrid::ThumbnailGrid(QWidget *parent)
-    : QWidget(parent), m_model(new DatasetModel(this)), m_delegate(new ThumbnailDelegate(this)),
+ThumbnailGrid::ThumbnailGrid(ThumbnailService *thumbnails, QWidget *parent)
+    : QWidget(parent), m_model(new DatasetModel(thumbnails, this)), m_delegate(new ThumbnailDelegate(this)),
       m_stack(new QStackedWidget), m_view(new QListView), m_classCombo(new QComboBox), m_splitCombo(new QComboBox),
       m_sizeSlider(new QSlider(Qt::Horizontal)), m_count(new QLabel)
 {

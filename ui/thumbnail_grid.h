@@ -16,6 +16,7 @@ QT_END_NAMESPACE
 namespace tandem {
 
 class DatasetModel;
+class ThumbnailService;
 class ThumbnailDelegate;
 
 // A QListView in list mode with wrapping and uniform item sizes: its layout is arithmetic, so a
@@ -26,7 +27,8 @@ class ThumbnailGrid : public QWidget {
 public:
     static constexpr int kMaxPreviewed = 6;
 
-    explicit ThumbnailGrid(QWidget *parent = nullptr);
+    // thumbnails: the app's service (not owned); nullptr: the grid's model keeps its own.
+    explicit ThumbnailGrid(ThumbnailService *thumbnails = nullptr, QWidget *parent = nullptr);
 
     void setIndex(const DatasetIndex &index);
     void setSamples(std::vector<IndexedSample> samples, const QStringList &classNames);

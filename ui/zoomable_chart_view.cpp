@@ -205,6 +205,30 @@ void ZoomableChartView::changeEvent(QEvent *event)
         restyle();
 }
 
+void ZoomableChartView::paintPlot(QPainter &painter, const QRectF &plot)
+{
+    Q_UNUSED(painter)
+    Q_UNUSED(plot)
+}
+
+QPointF ZoomableChartView::toPlot(const QRectF &plot, double x, double y) const
+{
+    const double xSpan = std::max(1e-12, m_xAxis->max() - m_xAxis->min());
+    const double ySpan = std::max(1e-12, m_yAxis->max() - m_yAxis->min());
+    return QPointF(plot.left() + (x - m_xAxis->min()) / xSpan * plot.width(),
+                   plot.bottom() - (y - m_yAxis->min()) / ySpan * plot.height());
+}
+
+void ZoomableChartView::drawForeground(QPainter *painter, const QRectF &rect)
+{
+    QChartView::drawForeground(painter, rect);
+    const QRectF plot = chart()->mapRectToScene(chart()->plotArea());
+    painter->save();
+    painter->setClipRect(plot);
+    paintPlot(*painter, plot);
+    painter->restore();
+}
+
 void ZoomableChartView::paintEvent(QPaintEvent *event)
 {
     QChartView::paintEvent(event);

@@ -49,6 +49,11 @@ protected:
     // Replaces every series for [x0, x1] on `columns` pixel columns and returns the y range drawn.
     virtual std::optional<std::pair<double, double>> redrawSeries(double x0, double x1, int columns) = 0;
     [[nodiscard]] virtual bool hasData() const = 0;
+    // Paints what Qt Charts would draw too slowly (filled bands), in scene coordinates, clipped to
+    // the plot; toPlot() maps data to those coordinates. Default: nothing.
+    virtual void paintPlot(QPainter &painter, const QRectF &plot);
+    [[nodiscard]] QPointF toPlot(const QRectF &plot, double x, double y) const;
+    void drawForeground(QPainter *painter, const QRectF &rect) override;
 
     void wheelEvent(QWheelEvent *event) override;
     void mouseReleaseEvent(QMouseEvent *event) override;

@@ -2,14 +2,10 @@
 #pragma once
 
 #include "dataset/dataset_index.h"
+#include "jobs/background_job.h"
 
-#include <QElapsedTimer>
-#include <QFutureWatcher>
 #include <QMetaType>
 #include <QObject>
-
-#include <atomic>
-#include <memory>
 
 namespace tandem {
 
@@ -18,13 +14,12 @@ class DatasetScanner : public QObject {
     Q_DISABLE_COPY_MOVE(DatasetScanner)
 public:
     explicit DatasetScanner(QObject *parent = nullptr);
-    ~DatasetScanner() override; // cancels and waits (the scan checks the flag between files)
 
     // Starts indexing root; a scan under way is cancelled and its result never delivered.
     void scan(const QString &root, const DatasetIndexOptions &options = {});
     void cancel();
 
-    [[nodiscard]] bool isScanning() const { return m_watcher.isRunning(); }
+    [[nodiscard]] bool isScanning() const { return m_job.isRunning(); }
     [[nodiscard]] QString root() const { return m_root; }
 
 Q_SIGNALS:
@@ -34,10 +29,8 @@ Q_SIGNALS:
     void finished(const tandem::DatasetIndex &index);
 
 private:
-    struct Job;
-    std::shared_ptr<Job> m_job;
     QString m_root;
-    QFutureWatcher<DatasetIndex> m_watcher;
+    BackgroundJob m_job;
 };
 
 } // namespace tandem

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 
 namespace tandem {
 
@@ -12,18 +11,58 @@ void DecimatedSeries::append(double x, double y)
         x = m_x.back();
     m_x.push_back(x);
     m_y.push_back(y);
+    const std::size_t i = m_x.size() - 1;
+    if (i % kBlock == 0)
+        m_blocks.push_back({});
+    merge(m_blocks.back(), i);
+}
+
+void DecimatedSeries::merge(Extremes &into, std::size_t i) const
+{
+    const double y = m_y[i];
+    if (!std::isfinite(y))
+        return;
+    // Strict comparisons keep the first occurrence, as a scan in index order would.
+    if (into.min == kNone || y < m_y[into.min])
+        into.min = i;
+    if (into.max == kNone || y > m_y[into.max])
+        into.max = i;
+}
+
+void DecimatedSeries::mergeExtremes(Extremes &into, const Extremes &other) const
+{
+    // `other` lies after `into`: on a tie the earlier index stays.
+    if (other.min != kNone && (into.min == kNone || m_y[other.min] < m_y[into.min]))
+        into.min = other.min;
+    if (other.max != kNone && (into.max == kNone || m_y[other.max] > m_y[into.max]))
+        into.max = other.max;
+}
+
+DecimatedSeries::Extremes DecimatedSeries::extremes(std::size_t begin, std::size_t end) const
+{
+    Extremes out;
+    std::size_t i = begin;
+    for (; i < end && i % kBlock != 0; ++i)
+        merge(out, i);
+    for (; i + kBlock <= end; i += kBlock)
+        mergeExtremes(out, m_blocks[i / kBlock]);
+    for (; i < end; ++i)
+        merge(out, i);
+    return out;
 }
 
 void DecimatedSeries::clear()
 {
     m_x.clear();
     m_y.clear();
+    m_blocks.clear();
 }
 
 void DecimatedSeries::reserve(std::size_t points)
 {
     m_x.reserve(points);
     m_y.reserve(points);
+    m_blocks.reserve(points / kBlock + 1);
 }
 
 std::optional<std::pair<double, double>> DecimatedSeries::xRange() const
@@ -77,28 +116,17 @@ QList<QPointF> DecimatedSeries::decimate(double x0, double x1, int columns) cons
 
     std::size_t i = begin;
     while (i < end) {
+        // The column's points are a run (x ascends): find its end by binary search.
         const qint64 column = columnOf(m_x[i]);
-        std::size_t minIndex = std::numeric_limits<std::size_t>::max();
-        std::size_t maxIndex = minIndex;
-        double minY = std::numeric_limits<double>::infinity();
-        double maxY = -minY;
-        for (; i < end && columnOf(m_x[i]) == column; ++i) {
-            const double y = m_y[i];
-            if (!std::isfinite(y))
-                continue;
-            if (y < minY) {
-                minY = y;
-                minIndex = i;
-            }
-            if (y > maxY) {
-                maxY = y;
-                maxIndex = i;
-            }
-        }
-        if (minIndex == std::numeric_limits<std::size_t>::max())
+        const auto runEnd = std::partition_point(m_x.begin() + qsizetype(i), m_x.begin() + qsizetype(end),
+                                                 [&](double x) { return columnOf(x) == column; });
+        const auto next = std::size_t(runEnd - m_x.begin());
+        const Extremes e = extremes(i, next);
+        i = next;
+        if (e.min == kNone)
             continue; // only non-finite values in this column
-        const std::size_t first = std::min(minIndex, maxIndex);
-        const std::size_t second = std::max(minIndex, maxIndex);
+        const std::size_t first = std::min(e.min, e.max);
+        const std::size_t second = std::max(e.min, e.max);
         out.append(QPointF(m_x[first], m_y[first]));
         if (second != first)
             out.append(QPointF(m_x[second], m_y[second]));
@@ -108,19 +136,11 @@ QList<QPointF> DecimatedSeries::decimate(double x0, double x1, int columns) cons
 
 std::optional<std::pair<double, double>> DecimatedSeries::yRange(double x0, double x1) const
 {
-    const std::size_t begin = lowerBound(x0);
-    const std::size_t end = upperBound(x1);
-    double lo = std::numeric_limits<double>::infinity();
-    double hi = -lo;
-    for (std::size_t i = begin; i < end; ++i) {
-        const double y = m_y[i];
-        if (!std::isfinite(y))
-            continue;
-        lo = std::min(lo, y);
-        hi = std::max(hi, y);
-    }
-    if (!(lo <= hi))
+    const Extremes e = extremes(lowerBound(x0), upperBound(x1));
+    if (e.min == kNone)
         return std::nullopt;
+    const double lo = m_y[e.min];
+    const double hi = m_y[e.max];
     return std::make_pair(lo, hi);
 }
 

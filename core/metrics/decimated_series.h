@@ -13,6 +13,9 @@ namespace tandem {
 // Holds every point (a million is 16 MB) and hands a chart at most about two points per pixel
 // column of the visible x range: the first extreme and the second of each column, in x order, so
 // that every spike and dip survives at any zoom. Non-finite y values are kept but never drawn.
+// Each block of kBlock points keeps where its minimum and maximum are, so decimating costs a
+// binary search and a few blocks per column rather than a pass over every point: a million
+// points decimate in well under a millisecond.
 class DecimatedSeries {
 public:
     // x must not decrease; a smaller x is stored as the previous one, so lookups stay binary.
@@ -37,12 +40,25 @@ public:
     // The y range of finite points with x in [x0, x1]; nullopt when there are none.
     [[nodiscard]] std::optional<std::pair<double, double>> yRange(double x0, double x1) const;
 
+    static constexpr std::size_t kBlock = 64;
+
 private:
+    static constexpr std::size_t kNone = std::size_t(-1);
+    // Indices of the first minimum and the first maximum among finite points (kNone: none).
+    struct Extremes {
+        std::size_t min = kNone;
+        std::size_t max = kNone;
+    };
     [[nodiscard]] std::size_t lowerBound(double x) const;
     [[nodiscard]] std::size_t upperBound(double x) const;
+    // The extremes of [begin, end), from the block summaries where whole blocks are covered.
+    [[nodiscard]] Extremes extremes(std::size_t begin, std::size_t end) const;
+    void merge(Extremes &into, std::size_t i) const;
+    void mergeExtremes(Extremes &into, const Extremes &other) const;
 
     std::vector<double> m_x;
     std::vector<double> m_y;
+    std::vector<Extremes> m_blocks; // block b covers [b * kBlock, (b + 1) * kBlock)
 };
 
 } // namespace tandem

@@ -4,23 +4,14 @@
 #include "preview/thumbnail_loader.h"
 #include "common/stage.h"
 
-#include <QtConcurrent/QtConcurrentRun>
-
 namespace tandem {
 
 namespace {
 constexpr int kMaxCachedOriginals = 64;
 }
 
-PreviewRenderer::PreviewRenderer(QObject *parent) : QObject(parent)
-{
-    connect(&m_watcher, &QFutureWatcher<PreviewFrame>::finished, this, &PreviewRenderer::onFinished);
-}
-
-PreviewRenderer::~PreviewRenderer()
-{
-    m_watcher.waitForFinished();
-}
+// The job's destructor waits for a frame under way (a few images: milliseconds).
+PreviewRenderer::PreviewRenderer(QObject *parent) : QObject(parent) {}
 
 quint64 PreviewRenderer::seedFor(quint64 seedBase, int position)
 {
@@ -52,12 +43,11 @@ void PreviewRenderer::reroll()
 void PreviewRenderer::schedule()
 {
     ++m_request;
-    if (m_watcher.isRunning()) {
+    if (m_job.isRunning()) {
         m_dirty = true;
         return;
     }
     m_dirty = false;
-    m_rendering = true;
 
     // An immutable snapshot for the worker: values and shared, read-only cv::Mats.
     struct Input {
@@ -72,7 +62,8 @@ void PreviewRenderer::schedule()
     const PreprocessOptions options = m_options;
     const quint64 request = m_request;
 
-    m_watcher.setFuture(QtConcurrent::run([inputs = std::move(inputs), options, request] {
+    m_job.start([this, inputs = std::move(inputs), options,
+                 request](const std::atomic<bool> &, const BackgroundJob::Progress &) -> BackgroundJob::Finish {
         const qint64 start = protocol::monotonicNs();
         PreviewFrame frame;
         frame.request = request;
@@ -91,19 +82,17 @@ void PreviewRenderer::schedule()
             frame.items.push_back(std::move(item));
         }
         frame.renderNs = protocol::monotonicNs() - start;
-        return frame;
-    }));
+        return [this, frame = std::move(frame)] { onFinished(frame); };
+    });
 }
 
-void PreviewRenderer::onFinished()
+void PreviewRenderer::onFinished(const PreviewFrame &frame)
 {
-    const PreviewFrame frame = m_watcher.result();
     if (m_originals.size() > kMaxCachedOriginals)
         m_originals.clear();
     for (const PreviewItem &item : frame.items)
         if (!item.original.empty())
             m_originals.insert(item.path, item.original);
-    m_rendering = m_dirty;
     Q_EMIT rendered(frame);
     if (m_dirty)
         schedule();

@@ -3,8 +3,8 @@
 
 #include "preprocess/image_preprocessor.h"
 #include "preprocess/preprocess_options.h"
+#include "jobs/background_job.h"
 
-#include <QFutureWatcher>
 #include <QHash>
 #include <QMetaType>
 #include <QObject>
@@ -44,7 +44,6 @@ public:
     static constexpr int kOriginalSide = 512;
 
     explicit PreviewRenderer(QObject *parent = nullptr);
-    ~PreviewRenderer() override; // waits for a frame under way (a few images: milliseconds)
 
     void setPaths(const QStringList &paths);
     void setOptions(const PreprocessOptions &options);
@@ -54,8 +53,7 @@ public:
     [[nodiscard]] QStringList paths() const { return m_paths; }
     [[nodiscard]] const PreprocessOptions &options() const { return m_options; }
     [[nodiscard]] quint64 seedBase() const { return m_seedBase; }
-    // True from a change until its frame has been emitted (the worker's future finishes earlier).
-    [[nodiscard]] bool isRendering() const { return m_rendering; }
+    [[nodiscard]] bool isRendering() const { return m_job.isRunning(); }
 
     // The seed of the image at position i for a seed base, as the preview uses it.
     [[nodiscard]] static quint64 seedFor(quint64 seedBase, int position);
@@ -65,16 +63,15 @@ Q_SIGNALS:
 
 private:
     void schedule();
-    void onFinished();
+    void onFinished(const PreviewFrame &frame);
 
     QStringList m_paths;
     PreprocessOptions m_options;
     quint64 m_seedBase = 0;
     quint64 m_request = 0;
     bool m_dirty = false;
-    bool m_rendering = false; // see isRendering()
     QHash<QString, cv::Mat> m_originals;
-    QFutureWatcher<PreviewFrame> m_watcher;
+    BackgroundJob m_job;
 };
 
 } // namespace tandem

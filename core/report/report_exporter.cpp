@@ -12,6 +12,7 @@
 #include "timing/timing_summary.h"
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QRegularExpression>
 
@@ -26,8 +27,16 @@ constexpr double kPdfChartWidth = 720.0;
 
 } // namespace
 
+int ReportExporter::formatCount(Formats formats)
+{
+    int count = 0;
+    for (Format format : {Csv, Json, Trace, Html, Pdf, Session})
+        count += formats.testFlag(format) ? 1 : 0;
+    return count;
+}
+
 ExportResult ReportExporter::exportAll(const RunRecord &record, const QString &dir, const QString &baseName,
-                                       Formats formats)
+                                       Formats formats, const std::atomic<bool> *cancel, const Progress &progress)
 {
     ExportResult result;
     if (baseName.isEmpty() || baseName.contains(QLatin1Char('/'))) {
@@ -51,15 +60,25 @@ ExportResult ReportExporter::exportAll(const RunRecord &record, const QString &d
             companions << baseName + suffix;
     }
 
+    const qint64 total = formatCount(formats);
+    qint64 done = 0;
+    if (progress)
+        progress(0, total);
     auto run = [&](Format format, const QString &suffix, const std::function<QString(const QString &)> &writer) {
-        if (!result.error.isEmpty() || !formats.testFlag(format))
+        if (!result.error.isEmpty() || result.cancelled || !formats.testFlag(format))
             return;
+        if (cancel && cancel->load()) {
+            result.cancelled = true;
+            return;
+        }
         const QString target = path(suffix);
         result.error = writer(target);
         if (result.error.isEmpty())
             result.written << target;
         else
             qCWarning(lcReport) << "export failed:" << result.error;
+        if (progress)
+            progress(++done, total);
     };
     run(Csv, QStringLiteral(".csv"), [&](const QString &target) { return CsvReportWriter::write(record, target); });
     run(Json, QStringLiteral(".json"),
@@ -81,6 +100,12 @@ ExportResult ReportExporter::exportAll(const RunRecord &record, const QString &d
         return PdfReportWriter::write(ReportBuilder::build(record, summary, options), target, pdf);
     });
     run(Session, SessionFile::suffix(), [&](const QString &target) { return SessionFile::save(record, target); });
+    if (result.cancelled) {
+        for (const QString &written : std::as_const(result.written))
+            QFile::remove(written);
+        result.written.clear();
+        qCInfo(lcReport) << "export cancelled; removed what it had written";
+    }
     return result;
 }
 

@@ -2,18 +2,23 @@
 #pragma once
 
 #include <QFlags>
+#include <QMetaType>
 #include <QString>
 #include <QStringList>
+
+#include <atomic>
+#include <functional>
 
 namespace tandem {
 
 struct RunRecord;
 
 struct ExportResult {
-    QStringList written; // absolute paths, in the order of ReportExporter::Format
-    QString error;       // the first failure; the formats before it were written
+    QStringList written;    // absolute paths, in the order of ReportExporter::Format
+    QString error;          // the first failure; the formats before it were written
+    bool cancelled = false; // stopped on request: nothing is left behind, written is empty
 
-    [[nodiscard]] bool ok() const { return error.isEmpty(); }
+    [[nodiscard]] bool ok() const { return error.isEmpty() && !cancelled; }
 };
 
 class ReportExporter {
@@ -31,9 +36,17 @@ public:
 
     using ExportResult = tandem::ExportResult;
 
-    // Creates `dir` if needed. Stops at the first failure.
+    using Progress = std::function<void(qint64 done, qint64 total)>;
+
+    // Creates `dir` if needed. Stops at the first failure. Each file is written atomically; the
+    // cancel flag is checked before each format, and a cancelled export removes the files it had
+    // already written, so that a folder never holds half a report. progress(done, total) counts
+    // formats, and is called once with (0, total) before the first.
     [[nodiscard]] static ExportResult exportAll(const RunRecord &record, const QString &dir, const QString &baseName,
-                                                Formats formats = All);
+                                                Formats formats = All, const std::atomic<bool> *cancel = nullptr,
+                                                const Progress &progress = {});
+    // How many files exportAll writes for these formats.
+    [[nodiscard]] static int formatCount(Formats formats);
     // A self-contained HTML report of two runs side by side.
     [[nodiscard]] static ExportResult exportComparison(const RunRecord &a, const RunRecord &b, const QString &htmlPath);
     // File names made from a run's title and start: "fashion-mnist-cnn-20260314-0926".
@@ -43,3 +56,5 @@ public:
 Q_DECLARE_OPERATORS_FOR_FLAGS(ReportExporter::Formats)
 
 } // namespace tandem
+
+Q_DECLARE_METATYPE(tandem::ExportResult)

@@ -1,6 +1,6 @@
 // bench-charts: how long the dashboards take to redraw with a million loss points.
 //
-//   bench-charts [--points N] [--batches N] [--repeat N]
+//   bench-charts [--points N] [--batches N] [--repeat N] [--grab file.png]
 //
 // Prints the median over the repeats of: decimating the loss series, a chart redraw (decimate and
 // replace the series), and a redraw plus the paint a person sees, for the whole run and zoomed in.
@@ -71,7 +71,10 @@ int main(int argc, char *argv[])
                                            QStringLiteral("N"), QStringLiteral("20000"));
     const QCommandLineOption repeatOption(QStringLiteral("repeat"), QStringLiteral("Repeats per figure (default 15)."),
                                           QStringLiteral("N"), QStringLiteral("15"));
-    parser.addOptions({pointsOption, batchesOption, repeatOption});
+    const QCommandLineOption grabOption(QStringLiteral("grab"),
+                                        QStringLiteral("Also save the dashboard as drawn to this PNG, to look at."),
+                                        QStringLiteral("file"));
+    parser.addOptions({pointsOption, batchesOption, repeatOption, grabOption});
     parser.process(app);
     const int points = std::max(1, parser.value(pointsOption).toInt());
     const int batches = std::max(0, parser.value(batchesOption).toInt());
@@ -119,7 +122,20 @@ int main(int argc, char *argv[])
         view.stageChart()->redraw();
         view.stageChart()->viewport()->repaint();
     });
+    const double stagesRedrawMs = medianMs(repeat, [&] { view.stageChart()->redraw(); });
+    loss->resetZoom();
+    // Where a redraw + paint goes: each chart's paint alone, and the rest of the dashboard.
+    const double lossPaintMs = medianMs(repeat, [&] { loss->viewport()->repaint(); });
+    const double throughputPaintMs = medianMs(repeat, [&] { view.throughputChart()->viewport()->repaint(); });
+    const double accuracyPaintMs = medianMs(repeat, [&] { view.accuracyChart()->viewport()->repaint(); });
+    const double stagesPaintMs = medianMs(repeat, [&] { view.stageChart()->viewport()->repaint(); });
 
+    if (parser.isSet(grabOption)) {
+        loss->resetZoom();
+        view.redrawNow();
+        if (!view.grab().save(parser.value(grabOption)))
+            std::fprintf(stderr, "bench-charts: cannot write %s\n", qPrintable(parser.value(grabOption)));
+    }
     std::printf("bench-charts: %d loss points (raw + smoothed), %d timed batches, plot %d px wide, median of %d\n",
                 points, batches, columns, repeat);
     auto row = [](const char *what, double ms, const QString &note = {}) {
@@ -131,7 +147,12 @@ int main(int argc, char *argv[])
     row("loss chart redraw (decimate + replace)", redrawMs);
     row("loss chart redraw + paint", redrawPaintMs);
     row("loss chart zoomed to 10%, redraw + paint", zoomedMs);
+    row("stage chart redraw (profile + replace)", stagesRedrawMs, QStringLiteral("%1 batches").arg(batches));
     row("stage chart redraw + paint", stagesMs, QStringLiteral("%1 batches").arg(batches));
+    row("paint alone: loss chart", lossPaintMs);
+    row("paint alone: throughput chart", throughputPaintMs);
+    row("paint alone: accuracy chart", accuracyPaintMs);
+    row("paint alone: stage chart", stagesPaintMs);
     row("whole dashboard redraw + paint", dashboardMs,
         QStringLiteral("4 series of %1 points; redraw timer %2 ms").arg(points).arg(DashboardView::kRedrawMs));
     return 0;

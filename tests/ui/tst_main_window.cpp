@@ -133,7 +133,10 @@ private Q_SLOTS:
 
         // The run can be exported and saved, and a saved run shown again.
         const QString reports = m_dir.filePath(QStringLiteral("reports"));
-        QVERIFY(window.exportReportTo(reports));
+        QSignalSpy exported(&window, &MainWindow::reportExported);
+        QVERIFY(window.exportReportTo(reports)); // written off the GUI thread
+        QTRY_COMPARE_WITH_TIMEOUT(exported.size(), 1, 60000);
+        QVERIFY(exported.first().at(0).toBool());
         QVERIFY(!QDir(reports).entryList({QStringLiteral("*.html")}, QDir::Files).isEmpty());
         QVERIFY(!QDir(reports).entryList({QStringLiteral("*.csv")}, QDir::Files).isEmpty());
         const QString saved = m_dir.filePath(QStringLiteral("run"));

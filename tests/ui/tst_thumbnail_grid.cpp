@@ -67,8 +67,8 @@ private Q_SLOTS:
         const double perFrameMs = double(clock.elapsed()) / (kJumps + 1);
         qInfo("100,000 images: model and first layout %lld ms, %.2f ms per scrolled frame", setupMs, perFrameMs);
         // Only a screenful is ever queued, however far the list was scrolled.
-        QVERIFY(grid.model()->loader()->queuedCount() <= ThumbnailLoader::kMaxPending);
-        QVERIFY(grid.model()->loader()->pendingCount() < 5000); // far from the 100,000 scrolled past
+        QVERIFY(grid.model()->loader().queuedCount() <= ThumbnailLoader::kMaxPending);
+        QVERIFY(grid.model()->loader().pendingCount() < 5000); // far from the 100,000 scrolled past
         QVERIFY2(perFrameMs < 250, "scrolling a 100,000-image grid must stay interactive");
 
         // The filter is arithmetic too.

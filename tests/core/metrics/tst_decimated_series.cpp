@@ -3,7 +3,9 @@
 
 #include <QTest>
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
 #include <limits>
 
 using namespace tandem;
@@ -92,6 +94,71 @@ private Q_SLOTS:
         QVERIFY(!s.yRange(0, 10));
         s.append(1, 1);
         QVERIFY(s.decimate(5, 2, 10).isEmpty());
+    }
+
+    // The block summaries must pick exactly the points a scan of every point picks: the first
+    // minimum and first maximum of each column, NaN and ties included, at any window and width.
+    void blocksAgreeWithAFullScan_data()
+    {
+        QTest::addColumn<double>("x0");
+        QTest::addColumn<double>("x1");
+        QTest::addColumn<int>("columns");
+        QTest::newRow("all on 700") << 0.0 << 19'999.0 << 700;
+        QTest::newRow("all on 7") << 0.0 << 19'999.0 << 7;
+        QTest::newRow("off-block window") << 1'037.5 << 13'211.25 << 333;
+        QTest::newRow("narrow window") << 5'003.0 << 5'900.0 << 100;
+    }
+    void blocksAgreeWithAFullScan()
+    {
+        QFETCH(double, x0);
+        QFETCH(double, x1);
+        QFETCH(int, columns);
+        DecimatedSeries s;
+        std::vector<double> xs;
+        std::vector<double> ys;
+        for (int i = 0; i < 20'000; ++i) {
+            const double x = i - (i % 3 == 0 ? 0.0 : 0.5); // repeated-ish x: columns of uneven size
+            // Few distinct values, so ties are common; some NaN, including whole runs.
+            double y = double((qint64(i) * 7919) % 13);
+            if (i % 97 == 0 || (i >= 6'400 && i < 6'600))
+                y = std::numeric_limits<double>::quiet_NaN();
+            s.append(x, y);
+            xs.push_back(s.xAt(s.size() - 1));
+            ys.push_back(y);
+        }
+        // The reference: one pass over every point, as min/max per column is defined.
+        auto lower = std::size_t(std::lower_bound(xs.begin(), xs.end(), x0) - xs.begin());
+        auto upper = std::size_t(std::upper_bound(xs.begin(), xs.end(), x1) - xs.begin());
+        if (lower > 0)
+            --lower;
+        if (upper < xs.size())
+            ++upper;
+        const double perColumn = columns / (x1 - x0);
+        auto columnOf = [&](double x) {
+            const double c = std::floor((x - x0) * perColumn);
+            return c < 0 ? -1LL : (c >= columns ? qint64(columns) : qint64(c));
+        };
+        QList<QPointF> expected;
+        for (std::size_t i = lower; i < upper;) {
+            const qint64 column = columnOf(xs[i]);
+            std::size_t lo = xs.size();
+            std::size_t hi = xs.size();
+            for (; i < upper && columnOf(xs[i]) == column; ++i) {
+                if (!std::isfinite(ys[i]))
+                    continue;
+                if (lo == xs.size() || ys[i] < ys[lo])
+                    lo = i;
+                if (hi == xs.size() || ys[i] > ys[hi])
+                    hi = i;
+            }
+            if (lo == xs.size())
+                continue;
+            expected.append(QPointF(xs[std::min(lo, hi)], ys[std::min(lo, hi)]));
+            if (lo != hi)
+                expected.append(QPointF(xs[std::max(lo, hi)], ys[std::max(lo, hi)]));
+        }
+        QVERIFY(expected.size() > columns); // the window is decimated, not returned whole
+        QCOMPARE(s.decimate(x0, x1, columns), expected);
     }
 
     void benchmarkMillionPoints()
