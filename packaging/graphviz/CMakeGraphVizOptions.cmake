@@ -8,4 +8,4 @@ set(GRAPHVIZ_GENERATE_DEPENDERS FALSE)
 set(GRAPHVIZ_CUSTOM_TARGETS FALSE)
 set(GRAPHVIZ_IGNORE_TARGETS
   "^tst_" "^bench-" "_layer_check$" "^tandem_warnings$" "^tandem_test_support$" "^tandem_agent_test_support$" "^tandem_core$"
-  "^record-batches$" "^gpu_check")
+  "^record-batches$" "^gpu_check" "^tandem_fashion_mnist$" "^tandem_agent_cuda_check$" "^tandem_agent_torch$")
