@@ -1,12 +1,21 @@
 #include "weights_file.h"
 
 #include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
 #include <QSaveFile>
 
 namespace tandem {
 
 QString WeightsFile::save(const QString &path, const QByteArray &data)
 {
+    // The default path (~/Documents/tandem-weights.pt) names a folder that a fresh account may not
+    // have: a finished run must not fail for that.
+    const QString folder = QFileInfo(path).absolutePath();
+    if (!QDir().mkpath(folder))
+        return QCoreApplication::translate("tandem::WeightsFile",
+                                           "Could not save the weights to %1: cannot create the folder %2")
+            .arg(path, folder);
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly) || file.write(data) != data.size() || !file.commit())
         return QCoreApplication::translate("tandem::WeightsFile", "Could not save the weights to %1: %2")

@@ -39,7 +39,8 @@ private Q_SLOTS:
         for (int i = 1; i < kStageCount; ++i) {
             const quint32 a = kStages[size_t(i - 1)].rgb;
             const quint32 b = kStages[size_t(i)].rgb;
-            const int distance = std::abs(int(a >> 16) - int(b >> 16)) + std::abs(int((a >> 8) & 0xff) - int((b >> 8) & 0xff)) +
+            const int distance = std::abs(int(a >> 16) - int(b >> 16)) +
+                                 std::abs(int((a >> 8) & 0xff) - int((b >> 8) & 0xff)) +
                                  std::abs(int(a & 0xff) - int(b & 0xff));
             QVERIFY2(distance >= 60, kStages[size_t(i)].key.data());
         }
