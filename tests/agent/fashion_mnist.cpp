@@ -111,3 +111,17 @@ tandem::protocol::Batch FashionMnist::batch(quint64 seq, quint32 epoch, tandem::
     }
     return batch;
 }
+
+tandem::protocol::SessionConfig FashionMnist::sessionConfig(int batchSize, int channels)
+{
+    tandem::protocol::SessionConfig config;
+    config.model = QStringLiteral("cnn");
+    for (int i = 0; i < kClasses; ++i)
+        config.classNames << QStringLiteral("class %1").arg(i);
+    config.channels = channels;
+    config.height = kSide;
+    config.width = kSide;
+    config.batchSize = batchSize;
+    config.device = QStringLiteral("cpu");
+    return config;
+}

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "messages.h"
+#include "session_config.h"
 
 #include <QByteArray>
 #include <QString>
@@ -16,6 +17,8 @@ public:
     // "train" or "t10k" from the folder of the four .gz files.
     [[nodiscard]] static std::optional<FashionMnist> load(const QString &folder, const QString &set, QString *error);
     [[nodiscard]] static QString defaultFolder() { return QStringLiteral("/usr/share/datasets/fashion-mnist"); }
+    // The session the agent tests train: the small CNN on the CPU, ten classes, 28×28.
+    [[nodiscard]] static tandem::protocol::SessionConfig sessionConfig(int batchSize, int channels = 1);
 
     [[nodiscard]] int count() const { return m_count; }
     [[nodiscard]] const uchar *image(int index) const;

@@ -30,18 +30,10 @@ constexpr double kLearningRate = 0.05;
 
 SessionConfig fashionConfig(int channels = 1)
 {
-    SessionConfig config;
-    config.model = QStringLiteral("cnn");
-    for (int i = 0; i < FashionMnist::kClasses; ++i)
-        config.classNames << QStringLiteral("class %1").arg(i);
-    config.channels = channels;
-    config.height = FashionMnist::kSide;
-    config.width = FashionMnist::kSide;
-    config.batchSize = kBatch;
+    SessionConfig config = FashionMnist::sessionConfig(kBatch, channels);
     config.learningRate = kLearningRate;
     config.mean = {0.25, 0.5, 0.75}; // unlike each other, so that a swapped channel would show
     config.std = {0.5, 0.25, 0.125};
-    config.device = QStringLiteral("cpu");
     config.seed = 11;
     return config;
 }

@@ -26,15 +26,7 @@ constexpr int kTimeoutMs = 60000;
 
 SessionConfig fashionConfig()
 {
-    SessionConfig config;
-    config.model = QStringLiteral("cnn");
-    for (int i = 0; i < FashionMnist::kClasses; ++i)
-        config.classNames << QStringLiteral("class %1").arg(i);
-    config.channels = 1;
-    config.height = FashionMnist::kSide;
-    config.width = FashionMnist::kSide;
-    config.batchSize = kBatch;
-    config.device = QStringLiteral("cpu");
+    SessionConfig config = FashionMnist::sessionConfig(kBatch);
     config.seed = 3;
     return config;
 }

@@ -19,15 +19,7 @@ namespace {
 
 SessionConfig smallConfig()
 {
-    SessionConfig config;
-    config.model = QStringLiteral("cnn");
-    for (int i = 0; i < FashionMnist::kClasses; ++i)
-        config.classNames << QStringLiteral("class %1").arg(i);
-    config.channels = 1;
-    config.height = FashionMnist::kSide;
-    config.width = FashionMnist::kSide;
-    config.batchSize = 8;
-    config.device = QStringLiteral("cpu");
+    SessionConfig config = FashionMnist::sessionConfig(8);
     return config;
 }
 

@@ -24,19 +24,11 @@ constexpr int kValFirst = 50000; // validation images come from the end of the t
 
 SessionConfig fashionConfig()
 {
-    SessionConfig config;
-    config.model = QStringLiteral("cnn");
-    for (int i = 0; i < FashionMnist::kClasses; ++i)
-        config.classNames << QStringLiteral("class %1").arg(i);
-    config.channels = 1;
-    config.height = FashionMnist::kSide;
-    config.width = FashionMnist::kSide;
-    config.batchSize = kBatch;
+    SessionConfig config = FashionMnist::sessionConfig(kBatch);
     config.learningRate = 0.05;
     config.momentum = 0.9;
     config.mean = {0.286, 0.286, 0.286}; // Fashion-MNIST's own statistics
     config.std = {0.353, 0.353, 0.353};
-    config.device = QStringLiteral("cpu");
     config.seed = 7;
     return config;
 }
