@@ -24,7 +24,8 @@ constexpr int kPingBurstIntervalMs = 50;
 constexpr int kPingBurst = 8; // a quick first clock estimate before the first batches return
 } // namespace
 
-AgentLink::AgentLink() : QObject(nullptr)
+// The timer is a child, so that it moves to the link's thread with it (a plain member would stay behind).
+AgentLink::AgentLink() : QObject(nullptr), m_pingTimer(this)
 {
     m_pingTimer.setInterval(kPingIntervalMs);
     connect(&m_pingTimer, &QTimer::timeout, this, [this] {

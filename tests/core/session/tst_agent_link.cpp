@@ -8,6 +8,7 @@
 
 #include <QTest>
 #include <QThread>
+#include <QTimer>
 
 #include <atomic>
 #include <optional>
@@ -55,6 +56,12 @@ void TestAgentLink::oneEpochRunsOnTheLinkThread()
     auto *link = new AgentLink;
     link->moveToThread(&thread);
     connect(&thread, &QThread::finished, link, &QObject::deleteLater);
+    // Its timers went with it: a timer left on this thread cannot be started from the link's, and
+    // the clock pings would never go out.
+    const QList<QTimer *> timers = link->findChildren<QTimer *>();
+    QVERIFY(!timers.isEmpty());
+    for (const QTimer *timer : timers)
+        QCOMPARE(timer->thread(), &thread);
 
     // Direct connections run where the link emits: that is the thread its socket lives on.
     std::atomic<QThread *> readyThread{nullptr};
