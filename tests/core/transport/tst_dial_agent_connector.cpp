@@ -1,5 +1,6 @@
 // Dialling a real tandem-agent on 127.0.0.1: an authenticated, configured socket, or a specific refusal.
 #include "agent_process.h"
+#include "connection_problem.h"
 #include "small_session.h"
 #include "transport/dial_agent_connector.h"
 
@@ -29,14 +30,11 @@ void TestDialAgentConnector::handsOverAConfiguredSocket()
     QVERIFY2(connected.wait(30'000), failed.isEmpty() ? "no answer" : qPrintable(failed.first().at(1).toString()));
     QCOMPARE(failed.count(), 0);
 
-    std::optional<AgentConnection> connection = connector.takeConnection();
-    QVERIFY(connection.has_value());
-    QVERIFY(connection->socket);
-    QCOMPARE(connection->socket->state(), protocol::MessageSocket::State::Ready);
+    const std::optional<AgentConnection> connection = connector.takeConnection();
+    const QString problem = testsupport::connectionProblem(connection);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
     QVERIFY(connection->socket->parent() == nullptr);
-    QCOMPARE(connection->info.model, QStringLiteral("cnn"));
     QVERIFY(connection->info.device.startsWith(QStringLiteral("cpu")));
-    QVERIFY(connection->info.credits > 0);
     QVERIFY(connection->sessionReadyJson.contains("credits"));
     QVERIFY(!connector.takeConnection().has_value()); // handed over once
     QCOMPARE(phases.first().at(0).value<AgentConnector::Phase>(), AgentConnector::Phase::Connecting);

@@ -1,6 +1,7 @@
 // A real tandem-agent dials in (its --connect mode): an authenticated, configured socket, or a
 // specific refusal.
 #include "agent_process.h"
+#include "connection_problem.h"
 #include "small_session.h"
 #include "transport/listen_agent_connector.h"
 
@@ -41,11 +42,9 @@ void TestListenAgentConnector::handsOverTheAgentThatDialledIn()
     AgentProcess agent(secret);
     QVERIFY2(agent.startConnecting(url, kAgentArguments), qPrintable(agent.error()));
     QVERIFY2(connected.wait(30'000), failed.isEmpty() ? "no answer" : qPrintable(failed.first().at(1).toString()));
-    std::optional<AgentConnection> connection = connector.takeConnection();
-    QVERIFY(connection.has_value());
-    QCOMPARE(connection->socket->state(), protocol::MessageSocket::State::Ready);
-    QCOMPARE(connection->info.model, QStringLiteral("cnn"));
-    QVERIFY(connection->info.credits > 0);
+    const std::optional<AgentConnection> connection = connector.takeConnection();
+    const QString problem = testsupport::connectionProblem(connection);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
     connection->socket->close(QStringLiteral("test done"));
     QCOMPARE(agent.waitForExit(15'000), 0); // --once: one session, ended cleanly
 }

@@ -1,5 +1,6 @@
 // Starting the real tandem-agent here and connecting to it; or saying why it could not start.
 // (A wrong secret cannot happen here: the connector makes the secret and hands it to its agent.)
+#include "connection_problem.h"
 #include "small_session.h"
 #include "transport/local_agent_connector.h"
 
@@ -24,11 +25,9 @@ void TestLocalAgentConnector::startsTheAgentAndHandsOverAConfiguredSocket()
     QSignalSpy failed(&connector, &AgentConnector::failed);
     connector.start(testsupport::smallSessionConfigJson());
     QVERIFY2(connected.wait(30'000), failed.isEmpty() ? "no answer" : qPrintable(failed.first().at(1).toString()));
-    std::optional<AgentConnection> connection = connector.takeConnection();
-    QVERIFY(connection.has_value());
-    QCOMPARE(connection->socket->state(), protocol::MessageSocket::State::Ready);
-    QCOMPARE(connection->info.model, QStringLiteral("cnn"));
-    QVERIFY(connection->info.credits > 0);
+    const std::optional<AgentConnection> connection = connector.takeConnection();
+    const QString problem = testsupport::connectionProblem(connection);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
     QVERIFY(connection->socket->peerAddress().startsWith(QStringLiteral("127.0.0.1:")));
     QCOMPARE(phases.first().at(0).value<AgentConnector::Phase>(), AgentConnector::Phase::StartingAgent);
     QCOMPARE(phases.last().at(0).value<AgentConnector::Phase>(), AgentConnector::Phase::Configuring);
