@@ -156,8 +156,8 @@ QByteArray ChromeTraceWriter::render(const RunRecord &record)
     const QJsonObject otherData{
         {QStringLiteral("title"), record.title},
         {QStringLiteral("startedAt"), record.startedAt.toString(Qt::ISODateWithMs)},
-        {QStringLiteral("clock"),
-         QStringLiteral("desktop monotonic clock; agent spans shifted by the estimated offset")},
+        {QStringLiteral("clock"), QStringLiteral("desktop monotonic clock; each batch's agent spans shifted by the "
+                                                 "offset estimated when its metrics arrived")},
         {QStringLiteral("clockOffsetNs"), QString::number(record.clockOffsetNs)},
         {QStringLiteral("clockUncertaintyNs"), QString::number(record.clockUncertaintyNs)},
     };

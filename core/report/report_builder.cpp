@@ -459,11 +459,10 @@ ReportDocument ReportBuilder::build(const RunRecord &record, const TimingSummary
             "Each process stamps its spans with its own monotonic clock. The desktop estimates the agent's clock "
             "offset "
             "with the four-timestamp exchange of RFC 5905 over the connection's ping and pong, keeping the exchange "
-            "with "
-            "the shortest round trip in a sliding window, and moves every agent span onto its own clock with it. The "
-            "true "
-            "offset lies within half that round trip, here ± %1; every figure that crosses the two hosts (network, "
-            "metrics return) carries that uncertainty.")
+            "with the shortest round trip in a sliding window, and moves each batch's agent spans onto its own clock "
+            "with the estimate current when that batch's metrics arrived. The true offset lies within half that "
+            "round trip; the widest of these bounds, here ± %1, holds for every figure that crosses the two hosts "
+            "(network, metrics return).")
             .arg(NumberFormat::ms(summary.uncertaintyMs)));
     method.blocks.emplace_back(QStringLiteral(
         "A stage's busy time is the time during which at least one batch was in it: the union of its spans, not "

@@ -197,6 +197,9 @@ void AgentLink::onStepMetrics(const protocol::StepMetrics &metrics, qint64 arriv
     BatchRecord &record = flight.record;
     const qint64 sendEnd = flight.sendEndNs > 0 ? flight.sendEndNs : flight.sendStartNs;
     record.spans.push_back({Stage::Send, flight.sendStartNs, sendEnd});
+    // The agent answers the first ping before it trains on the first batch, and the pong travels
+    // ahead of that batch's metrics, so an estimate exists here.
+    record.clockUncertaintyNs = m_clock.uncertaintyNs();
     qint64 receiveEnd = 0;
     for (const Span &span : metrics.spans) {
         Span local{span.stage, m_clock.toClientNs(span.startNs), m_clock.toClientNs(span.endNs)};

@@ -12,6 +12,8 @@
 #include <QLoggingCategory>
 #include <QThread>
 
+#include <algorithm>
+
 Q_LOGGING_CATEGORY(lcSession, "tandem.session")
 
 namespace tandem {
@@ -242,6 +244,7 @@ void TrainingSession::onAgentReady(const protocol::SessionInfo &info, const QJso
 void TrainingSession::onBatchTimed(const BatchRecord &record)
 {
     m_record.batches.push_back(record);
+    m_record.clockUncertaintyNs = std::max(m_record.clockUncertaintyNs, record.clockUncertaintyNs);
     Q_EMIT batchTimed(record);
 }
 
@@ -251,7 +254,8 @@ void TrainingSession::onTrainingDone(qint64 wallEndNs, qint64 clockOffsetNs, qin
         return;
     m_record.wallEndNs = wallEndNs;
     m_record.clockOffsetNs = clockOffsetNs;
-    m_record.clockUncertaintyNs = clockUncertaintyNs;
+    // Every batch was mapped with the estimate of its own time; the run's bound is the widest.
+    m_record.clockUncertaintyNs = std::max(m_record.clockUncertaintyNs, clockUncertaintyNs);
     if (!m_options.weightsPath.isEmpty()) {
         setState(State::Finishing);
         Q_EMIT statusMessage(tr("Training done; fetching the weights…"));

@@ -40,7 +40,7 @@ struct RunRecord {
     qint64 wallStartNs = 0; // client clock
     qint64 wallEndNs = 0;
     qint64 clockOffsetNs = 0;      // agent − client, as estimated when the run ended
-    qint64 clockUncertaintyNs = 0; // ± bound on every figure that crosses hosts
+    qint64 clockUncertaintyNs = 0; // ± bound on every figure that crosses hosts: the widest batch's
     std::vector<BatchRecord> batches;
     std::vector<StepPoint> steps;
     std::vector<EpochPoint> epochs;

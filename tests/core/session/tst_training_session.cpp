@@ -102,6 +102,9 @@ void TestTrainingSession::threeEpochsReachEightyPercent()
             QVERIFY2(stages.count(required), protocol::stageInfo(required).key.data());
         QCOMPARE(bool(stages.count(protocol::Stage::Backward)), train);
         QCOMPARE(bool(stages.count(protocol::Stage::OptimizerStep)), train);
+        // Mapped with a real estimate, and the run's bound covers it.
+        QVERIFY(b.clockUncertaintyNs > 0);
+        QVERIFY(b.clockUncertaintyNs <= record.clockUncertaintyNs);
     }
 
     const TimingSummary summary = session.summary();
