@@ -26,11 +26,13 @@
 #include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QGuiApplication>
 #include <QLocale>
 #include <QLoggingCategory>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QScreen>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QToolBar>
@@ -91,9 +93,9 @@ MainWindow::MainWindow(const QString &settingsFile, QWidget *parent)
     auto *layout = new QVBoxLayout(central);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
-    layout->addWidget(m_messages);
     layout->addWidget(m_tabs, 1);
     setCentralWidget(central);
+    m_messages->floatOver(central);
     statusBar()->addPermanentWidget(m_status);
     statusBar()->setSizeGripEnabled(true);
 
@@ -646,9 +648,26 @@ void MainWindow::restoreSettings()
     if (dark != (Theme::mode() == Theme::Mode::Dark))
         Theme::apply(dark ? Theme::Mode::Dark : Theme::Mode::Light);
     if (!restoreGeometry(m_settings->uiValue(QStringLiteral("geometry")).toByteArray()))
-        resize(1560, 960);
+        fitFirstRunGeometry();
     restoreState(m_settings->uiValue(QStringLiteral("state")).toByteArray());
     m_tabs->setCurrentIndex(m_settings->uiValue(QStringLiteral("tab"), DatasetTab).toInt());
+}
+
+// The first window is roomy where the screen allows, and never larger than the screen: a window
+// wider than a 1280 px screen hides its right-hand panel and the messages in its corner.
+void MainWindow::fitFirstRunGeometry()
+{
+    const QSize roomy(1560, 960);
+    const QScreen *screen = this->screen() ? this->screen() : QGuiApplication::primaryScreen();
+    if (!screen) {
+        resize(roomy);
+        return;
+    }
+    const QRect available = screen->availableGeometry();
+    const QSize size =
+        roomy.boundedTo(available.size() * 0.92).expandedTo(minimumSizeHint()).boundedTo(available.size());
+    resize(size);
+    move(available.center() - QPoint(size.width() / 2, size.height() / 2));
 }
 
 void MainWindow::saveSettings()

@@ -43,6 +43,7 @@ public:
     // Trains on the Curate tab's manifest (included images, current classes and splits) directly.
     void startCuratedRun();
     void saveSettings();
+    void fitFirstRunGeometry();
     // Opens the most recent dataset that still exists; false when there is none.
     bool reopenLastDataset();
     // What File › Export Report…, Save Session… and Open Session… do once a place is chosen.

@@ -1,9 +1,12 @@
 #include "message_area.h"
 
+#include <QEvent>
 #include <QLoggingCategory>
 #include <QPointer>
 #include <QTimer>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 Q_LOGGING_CATEGORY(lcMessages, "tandem.ui.messages")
 
@@ -15,6 +18,37 @@ MessageArea::MessageArea(QWidget *parent) : QWidget(parent), m_layout(new QVBoxL
     m_layout->setSpacing(4);
     setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
     setVisible(false);
+}
+
+void MessageArea::floatOver(QWidget *host)
+{
+    if (m_host)
+        m_host->removeEventFilter(this);
+    m_host = host;
+    setParent(host);
+    m_layout->setContentsMargins(0, 0, 0, 0);
+    host->installEventFilter(this);
+    place();
+}
+
+bool MessageArea::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_host && (event->type() == QEvent::Resize || event->type() == QEvent::Show))
+        place();
+    return QWidget::eventFilter(watched, event);
+}
+
+// Bottom right, as wide as fits, as tall as the messages need (at most the host's height).
+void MessageArea::place()
+{
+    if (!m_host || items().isEmpty())
+        return;
+    const int width = std::max(0, std::min(kOverlayWidth, m_host->width() - 2 * kOverlayMargin));
+    m_layout->activate();
+    const int wanted = hasHeightForWidth() ? heightForWidth(width) : sizeHint().height();
+    const int height = std::min(wanted, std::max(0, m_host->height() - 2 * kOverlayMargin));
+    setGeometry(m_host->width() - width - kOverlayMargin, m_host->height() - height - kOverlayMargin, width, height);
+    raise();
 }
 
 QList<MessageItem *> MessageArea::items() const
@@ -49,6 +83,7 @@ void MessageArea::post(Severity severity, const QString &text, const QString &ke
         });
     }
     setVisible(true);
+    place();
     Q_EMIT posted(severity, text);
 }
 
@@ -73,6 +108,7 @@ void MessageArea::remove(MessageItem *item)
     item->hide();
     item->deleteLater();
     setVisible(!items().isEmpty());
+    place();
 }
 
 QStringList MessageArea::texts() const

@@ -3,6 +3,8 @@
 #include "theme.h"
 
 #include <QAction>
+#include <QLineEdit>
+#include <QVBoxLayout>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTest>
@@ -58,6 +60,52 @@ private Q_SLOTS:
         QTest::mouseClick(close, Qt::LeftButton);
         QTRY_COMPARE(area.count(), 0);
         QVERIFY(!area.isVisible());
+    }
+
+    // Banners used to sit in the layout and push everything down ~35 px each, so clicks and
+    // keystrokes landed on the wrong control. As an overlay, posting and closing move nothing.
+    void overlayNeverMovesTheHostLayout()
+    {
+        QWidget host;
+        auto *layout = new QVBoxLayout(&host);
+        auto *top = new QLineEdit;
+        auto *bottom = new QLineEdit;
+        layout->addWidget(top);
+        layout->addStretch(1);
+        layout->addWidget(bottom);
+        MessageArea area;
+        area.floatOver(&host);
+        QCOMPARE(area.parentWidget(), &host);
+        host.resize(1024, 640);
+        host.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&host));
+        const QRect topBefore = top->geometry();
+        const QRect bottomBefore = bottom->geometry();
+
+        for (int i = 0; i < MessageArea::kMaxMessages; ++i)
+            area.post(Severity::Error, QStringLiteral("a message long enough to wrap onto a second line in the "
+                                                      "overlay, number %1")
+                                           .arg(i));
+        QCoreApplication::processEvents();
+        QCOMPARE(top->geometry(), topBefore);
+        QCOMPARE(bottom->geometry(), bottomBefore);
+        QVERIFY(area.isVisible());
+        QVERIFY2(host.rect().contains(area.geometry()), "the overlay leaves its host");
+        QCOMPARE(area.geometry().right(), host.width() - MessageArea::kOverlayMargin - 1);
+        QCOMPARE(area.geometry().bottom(), host.height() - MessageArea::kOverlayMargin - 1);
+        for (const MessageItem *item : area.findChildren<MessageItem *>())
+            QVERIFY(area.rect().contains(item->geometry()));
+
+        // It follows the host's size, and stays in its corner.
+        host.resize(700, 500);
+        QCoreApplication::processEvents();
+        QVERIFY(host.rect().contains(area.geometry()));
+        QCOMPARE(area.geometry().bottom(), host.height() - MessageArea::kOverlayMargin - 1);
+
+        area.clear();
+        QCoreApplication::processEvents();
+        QVERIFY(!area.isVisible());
+        QCOMPARE(top->geometry().topLeft(), QPoint(topBefore.topLeft()));
     }
 };
 
