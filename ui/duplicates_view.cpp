@@ -7,16 +7,19 @@
 #include <QHBoxLayout>
 #include <QImage>
 #include <QLabel>
+#include <QMessageBox>
 #include <QPixmap>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QVBoxLayout>
 
+#include <map>
+
 namespace tandem {
 
 namespace {
 constexpr int kThumbnailSide = 112;
-constexpr int kMaxShownMembers = 8;
+constexpr int kMaxListedPaths = 40; // in the "+N more" tooltip
 
 QString describe(const DuplicateGroup &group, const DatasetManifest &manifest)
 {
@@ -43,13 +46,26 @@ QString describe(const DuplicateGroup &group, const DatasetManifest &manifest)
         notes << DuplicatesView::tr("<span style='color:#d35400'>in train and validation: leakage</span>");
     return text + QStringLiteral(" — ") + notes.join(QStringLiteral(" · "));
 }
+
+// "Sneaker (207), Shirt (120)": how many images each class would lose.
+QString classBreakdown(const std::vector<int> &entries, const DatasetManifest &manifest)
+{
+    std::map<QString, int> byClass;
+    for (int entry : entries)
+        ++byClass[manifest.className(manifest.entries[size_t(entry)])];
+    QStringList classes;
+    for (const auto &[name, count] : byClass)
+        classes << QStringLiteral("%1 (%2)").arg(name).arg(count);
+    return classes.join(QStringLiteral(", "));
+}
 } // namespace
 
 struct DuplicatesView::Row {
     QFrame *frame = nullptr;
     QLabel *title = nullptr;
     QPushButton *resolve = nullptr;
-    std::vector<std::pair<int, QLabel *>> captions; // entry, caption under its thumbnail
+    std::vector<int> members;
+    std::vector<std::pair<int, QLabel *>> captions; // entry, caption under its shown thumbnail
 };
 
 DuplicatesView::DuplicatesView(ThumbnailService *thumbnails, QWidget *parent)
@@ -113,7 +129,15 @@ void DuplicatesView::setGroups(const std::vector<DuplicateGroup> &groups, const 
         row->resolve->setToolTip(
             tr("Excludes every image of the group but the first (training images come first). Undo brings them back."));
         const std::vector<int> others = group.othersThanFirst();
-        connect(row->resolve, &QPushButton::clicked, this, [this, others] { Q_EMIT resolveRequested(others); });
+        row->members = group.members;
+        // One click must not silently take hundreds of images out: a large group asks first, and
+        // says which classes would lose how many.
+        const QString losses = int(others.size()) > kConfirmAbove ? classBreakdown(others, manifest) : QString();
+        connect(row->resolve, &QPushButton::clicked, this, [this, others, losses] {
+            if (int(others.size()) > kConfirmAbove && !confirmExclusion(int(others.size()), losses))
+                return;
+            Q_EMIT resolveRequested(others);
+        });
         header->addWidget(row->title, 1);
         header->addWidget(row->resolve);
         rowLayout->addLayout(header);
@@ -126,7 +150,7 @@ void DuplicatesView::setGroups(const std::vector<DuplicateGroup> &groups, const 
             picture->setFixedSize(kThumbnailSide, kThumbnailSide);
             picture->setAlignment(Qt::AlignCenter);
             picture->setToolTip(e.relativePath);
-            show(picture, manifest.absolutePath(e));
+            showThumbnail(picture, manifest.absolutePath(e));
             auto *caption = new QLabel;
             caption->setAlignment(Qt::AlignCenter);
             caption->setFixedWidth(kThumbnailSide + 24);
@@ -134,6 +158,17 @@ void DuplicatesView::setGroups(const std::vector<DuplicateGroup> &groups, const 
             cell->addWidget(picture, 0, Qt::AlignHCenter);
             cell->addWidget(caption);
             strip->addLayout(cell);
+        }
+        if (group.members.size() > size_t(kMaxShownMembers)) {
+            auto *more = new QLabel(tr("+%1 more").arg(group.members.size() - size_t(kMaxShownMembers)));
+            more->setObjectName(QStringLiteral("moreMembers"));
+            QStringList paths;
+            for (size_t m = kMaxShownMembers; m < group.members.size() && paths.size() < kMaxListedPaths; ++m)
+                paths << manifest.entries[size_t(group.members[m])].relativePath;
+            if (group.members.size() > size_t(kMaxShownMembers + kMaxListedPaths))
+                paths << QStringLiteral("…");
+            more->setToolTip(paths.join(QLatin1Char('\n')));
+            strip->addWidget(more, 0, Qt::AlignVCenter);
         }
         strip->addStretch(1);
         rowLayout->addLayout(strip);
@@ -148,11 +183,12 @@ void DuplicatesView::refresh(const DatasetManifest &manifest)
     for (size_t g = 0; g < m_rows.size(); ++g) {
         Row &row = *m_rows[g];
         int included = 0;
+        for (int entry : row.members)
+            included += size_t(entry) < manifest.entries.size() && manifest.entries[size_t(entry)].included ? 1 : 0;
         for (const auto &[entry, caption] : row.captions) {
             if (size_t(entry) >= manifest.entries.size())
                 continue;
             const ManifestEntry &e = manifest.entries[size_t(entry)];
-            included += e.included ? 1 : 0;
             const QString name = QFileInfo(e.relativePath).fileName();
             const QString where = QStringLiteral("%1 · %2").arg(manifest.className(e),
                                                                 e.split == SampleSplit::Val ? tr("val") : tr("train"));
@@ -165,7 +201,21 @@ void DuplicatesView::refresh(const DatasetManifest &manifest)
     }
 }
 
-void DuplicatesView::show(QLabel *picture, const QString &path)
+bool DuplicatesView::confirmExclusion(int count, const QString &losses)
+{
+    QMessageBox box(QMessageBox::Question, tr("Exclude %1 images?").arg(count),
+                    tr("This keeps the first image of the group and excludes the other %1, from %2. Undo brings "
+                       "them back.")
+                        .arg(count)
+                        .arg(losses),
+                    QMessageBox::Cancel, this);
+    QPushButton *exclude = box.addButton(tr("Exclude %1").arg(count), QMessageBox::DestructiveRole);
+    box.setDefaultButton(QMessageBox::Cancel);
+    box.exec();
+    return box.clickedButton() == exclude;
+}
+
+void DuplicatesView::showThumbnail(QLabel *picture, const QString &path)
 {
     if (const QString failure = m_thumbnails->failure(path); !failure.isEmpty()) {
         picture->setText(tr("cannot show:\n%1").arg(failure));
@@ -184,7 +234,7 @@ void DuplicatesView::onLoaded(const QString &path)
     const QList<QLabel *> pictures = m_pictures.values(path);
     m_pictures.remove(path);
     for (QLabel *picture : pictures)
-        show(picture, path);
+        showThumbnail(picture, path);
 }
 
 } // namespace tandem

@@ -29,6 +29,8 @@ class DuplicatesView : public QWidget {
     Q_DISABLE_COPY_MOVE(DuplicatesView)
 public:
     static constexpr int kMaxGroups = 200;
+    static constexpr int kMaxShownMembers = 8; // thumbnails per group; the rest are counted
+    static constexpr int kConfirmAbove = 3;    // excluding more images than this asks first
 
     // thumbnails: the app's service (not owned, outlives the view).
     explicit DuplicatesView(ThumbnailService *thumbnails, QWidget *parent = nullptr);
@@ -47,7 +49,8 @@ Q_SIGNALS:
 private:
     struct Row;
     void onLoaded(const QString &path);
-    void show(QLabel *picture, const QString &path);
+    void showThumbnail(QLabel *picture, const QString &path);
+    [[nodiscard]] bool confirmExclusion(int count, const QString &losses);
 
     ThumbnailService *m_thumbnails;
     std::vector<DuplicateGroup> m_groups;

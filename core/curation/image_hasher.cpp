@@ -9,7 +9,9 @@
 #include <opencv2/core.hpp>
 #include <opencv2/img_hash/phash.hpp>
 #include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 
+#include <algorithm>
 #include <bitset>
 
 namespace tandem {
@@ -126,6 +128,18 @@ ImageHashes ImageHasher::hashBytes(const QByteArray &bytes)
         }
         for (int i = 0; i < 8; ++i)
             result.perceptualHash = (result.perceptualHash << 8) | hash.at<uchar>(i);
+        cv::Mat grey;
+        if (image.channels() == 1)
+            grey = image;
+        else
+            cv::cvtColor(image, grey, image.channels() == 4 ? cv::COLOR_BGRA2GRAY : cv::COLOR_BGR2GRAY);
+        if (grey.depth() != CV_8U)
+            grey.convertTo(grey, CV_8U, grey.depth() == CV_16U ? 1.0 / 257.0 : 1.0);
+        constexpr int side = ImageHashes::kThumbnailSide;
+        cv::Mat thumbnail;
+        cv::resize(grey, thumbnail, cv::Size(side, side), 0, 0, cv::INTER_AREA);
+        for (int row = 0; row < side; ++row)
+            std::copy_n(thumbnail.ptr<quint8>(row), side, result.thumbnail.begin() + row * side);
     } catch (const cv::Exception &e) {
         result.error = QStringLiteral("cannot decode: %1").arg(QString::fromStdString(e.msg));
         return result;

@@ -6,6 +6,7 @@
 #include <QStringList>
 #include <QtGlobal>
 
+#include <array>
 #include <atomic>
 #include <functional>
 #include <vector>
@@ -15,6 +16,10 @@ namespace tandem {
 struct ImageHashes {
     quint64 contentHash = 0;    // XXH3-64 of the file's bytes (ImagePreprocessor::contentId)
     quint64 perceptualHash = 0; // cv::img_hash::PHash, 64 bits; valid only when decoded
+    // The oriented image as 16 × 16 grey levels (area-averaged), row by row: what confirms a pHash
+    // match pixel by pixel, where the 64 bits alone cannot tell small, similar images apart.
+    static constexpr int kThumbnailSide = 16;
+    std::array<quint8, kThumbnailSide * kThumbnailSide> thumbnail{};
     bool decoded = false;
     QSize size;             // as stored in the header; empty when unreadable
     bool grayscale = false; // every pixel has (nearly) equal channels

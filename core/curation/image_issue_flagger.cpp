@@ -15,6 +15,16 @@ std::vector<quint32> ImageIssueFlagger::flag(const std::vector<ImageHashes> &has
         }
     }
     const bool colourDataset = decoded > 0 && double(colour) >= thresholds.colourDatasetShare * double(decoded);
+    std::vector<int> shorterSides;
+    for (const ImageHashes &h : hashes)
+        if (!h.size.isEmpty())
+            shorterSides.push_back(std::min(h.size.width(), h.size.height()));
+    double tinyBelow = thresholds.minSide;
+    if (!shorterSides.empty()) {
+        const auto middle = shorterSides.begin() + std::ptrdiff_t(shorterSides.size() / 2);
+        std::nth_element(shorterSides.begin(), middle, shorterSides.end());
+        tinyBelow = std::min(tinyBelow, thresholds.tinyShareOfMedian * double(*middle));
+    }
 
     std::vector<quint32> flags(hashes.size(), 0);
     for (size_t i = 0; i < hashes.size(); ++i) {
@@ -27,7 +37,7 @@ std::vector<quint32> ImageIssueFlagger::flag(const std::vector<ImageHashes> &has
         }
         const int shorter = std::min(h.size.width(), h.size.height());
         const int longer = std::max(h.size.width(), h.size.height());
-        if (shorter < thresholds.minSide)
+        if (shorter < tinyBelow)
             f |= quint32(ImageIssue::Tiny);
         if (qint64(h.size.width()) * h.size.height() > thresholds.maxPixels)
             f |= quint32(ImageIssue::Huge);

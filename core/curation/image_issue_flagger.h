@@ -20,7 +20,10 @@ enum class ImageIssue : quint32 {
 };
 
 struct IssueThresholds {
-    int minSide = 32;                // shorter side below this is tiny
+    // Tiny: a shorter side below minSide AND below this share of the dataset's median shorter side,
+    // so that a dataset of 28 × 28 images is not all tiny, while a thumbnail among photos is.
+    int minSide = 32;
+    double tinyShareOfMedian = 0.5;
     qint64 maxPixels = 40'000'000;   // more is huge (slow to decode, likely a scan or a panorama)
     double maxAspect = 4.0;          // longer / shorter side above this is extreme
     double colourDatasetShare = 0.8; // grey images are flagged when at least this share is colour

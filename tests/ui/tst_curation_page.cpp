@@ -9,11 +9,14 @@
 #include "duplicates_view.h"
 #include "main_window.h"
 #include "theme.h"
+#include "thumbnail_service.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QDropEvent>
+#include <QLabel>
 #include <QListView>
+#include <QMessageBox>
 #include <QMimeData>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -21,6 +24,7 @@
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <QTreeWidget>
 
 using namespace tandem;
@@ -32,6 +36,7 @@ private Q_SLOTS:
     void excludeAndUndoFromTheEditMenu();
     void dropOnAClassRelabels();
     void duplicatesAreFoundAndResolvedInOneClick();
+    void largeGroupIsCollapsedAndAsksBeforeExcluding();
     void exportRunsOffTheUiThread();
     void applyToFilesMovesThemOffTheUiThread();
 
@@ -165,6 +170,75 @@ void TestCurationPage::duplicatesAreFoundAndResolvedInOneClick()
     window.undoAction()->trigger();
     QCOMPARE(page->document()->manifest().includedCount(), before);
     QVERIFY(resolve->isEnabled());
+}
+
+// One click on "Keep first, exclude others" once excluded 449 images without a word, from a group
+// that showed 8 of them. Now the rest are counted, and more than a few exclusions ask first.
+void TestCurationPage::largeGroupIsCollapsedAndAsksBeforeExcluding()
+{
+    const DatasetManifest manifest = DatasetManifest::fromIndex(DatasetIndex::scan(m_root));
+    QCOMPARE(manifest.entries.size(), size_t(12));
+    DuplicateGroup big;
+    big.kind = DuplicateGroup::Kind::Near;
+    big.crossClass = true;
+    for (int i = 0; i < 12; ++i)
+        big.members.push_back(i);
+    DuplicateGroup pair;
+    pair.kind = DuplicateGroup::Kind::Exact;
+    pair.members = {0, 1};
+
+    ThumbnailService thumbnails;
+    DuplicatesView view(&thumbnails);
+    view.setGroups({big, pair}, manifest);
+    view.resize(1000, 700);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    const QList<QLabel *> more = view.findChildren<QLabel *>(QStringLiteral("moreMembers"));
+    QCOMPARE(more.size(), 1);
+    QCOMPARE(more.first()->text(), QStringLiteral("+%1 more").arg(12 - DuplicatesView::kMaxShownMembers));
+    QVERIFY(more.first()->toolTip().contains(manifest.entries[11].relativePath));
+
+    QSignalSpy resolved(&view, &DuplicatesView::resolveRequested);
+    // Answers the confirmation that the click opens: the button whose text starts with `choice`.
+    auto answer = [](const QString &choice, QString *question) {
+        QTimer::singleShot(0, [choice, question] {
+            auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+            if (!box)
+                return;
+            *question = box->text();
+            for (QAbstractButton *button : box->buttons())
+                if (button->text().startsWith(choice))
+                    button->click();
+        });
+    };
+    QString question;
+    answer(QStringLiteral("Cancel"), &question);
+    QTest::mouseClick(view.resolveButton(0), Qt::LeftButton);
+    QVERIFY2(question.contains(QStringLiteral("excludes the other 11")), qPrintable(question));
+    QVERIFY(question.contains(QStringLiteral("flowers (")) && question.contains(QStringLiteral("landscapes (")));
+    QCOMPARE(resolved.count(), 0);
+
+    answer(QStringLiteral("Exclude 11"), &question);
+    QTest::mouseClick(view.resolveButton(0), Qt::LeftButton);
+    QCOMPARE(resolved.count(), 1);
+    QCOMPARE(resolved.first().first().value<std::vector<int>>().size(), size_t(11));
+
+    // A pair is one exclusion: no question.
+    question.clear();
+    QTest::mouseClick(view.resolveButton(1), Qt::LeftButton);
+    QCOMPARE(resolved.count(), 2);
+    QVERIFY(question.isEmpty());
+
+    // Resolved counts every member, not only the eight shown: one still included is not enough.
+    DatasetManifest edited = manifest;
+    for (int i = 1; i < DuplicatesView::kMaxShownMembers; ++i)
+        edited.entries[size_t(i)].included = false;
+    view.refresh(edited);
+    QVERIFY(view.resolveButton(0)->isEnabled());
+    for (int i = DuplicatesView::kMaxShownMembers; i < 12; ++i)
+        edited.entries[size_t(i)].included = false;
+    view.refresh(edited);
+    QVERIFY(!view.resolveButton(0)->isEnabled());
 }
 
 void TestCurationPage::exportRunsOffTheUiThread()

@@ -4,6 +4,8 @@
 
 #include <QTest>
 
+#include <algorithm>
+
 #include <opencv2/imgproc.hpp>
 
 using namespace tandem;
@@ -26,6 +28,7 @@ private Q_SLOTS:
     void thresholds_data();
     void thresholds();
     void grayOnlyMattersInAColourDataset();
+    void tinyIsJudgedAgainstTheDatasetsMedian();
     void realFiles();
 };
 
@@ -48,9 +51,12 @@ void TestImageIssueFlagger::thresholds()
     QFETCH(int, width);
     QFETCH(int, height);
     QFETCH(quint32, expected);
-    const std::vector<quint32> flags = ImageIssueFlagger::flag({stats(width, height)});
-    QCOMPARE(flags.size(), size_t(1));
-    QCOMPARE(flags[0], expected);
+    // Among ordinary photos, so that the dataset's median is theirs.
+    std::vector<ImageHashes> dataset(9, stats(640, 480));
+    dataset.push_back(stats(width, height));
+    const std::vector<quint32> flags = ImageIssueFlagger::flag(dataset);
+    QCOMPARE(flags.size(), size_t(10));
+    QCOMPARE(flags.back(), expected);
 }
 
 void TestImageIssueFlagger::grayOnlyMattersInAColourDataset()
@@ -61,11 +67,25 @@ void TestImageIssueFlagger::grayOnlyMattersInAColourDataset()
     QCOMPARE(flags.back(), quint32(ImageIssue::GrayInColour));
     QCOMPARE(flags.front(), quint32(ImageIssue::None));
     QCOMPARE(ImageIssueFlagger::describe(flags.back()), QStringLiteral("grey in a colour dataset"));
+}
 
-    std::vector<ImageHashes> graySet(9, stats(28, 28, true)); // Fashion-MNIST: grey and 28 × 28
-    flags = ImageIssueFlagger::flag(graySet);
-    for (quint32 f : flags)
-        QCOMPARE(f, quint32(ImageIssue::Tiny));
+// "Tiny" is relative: Fashion-MNIST's 28 × 28 images are its normal size (they were once all
+// flagged, each with a warning badge), while a 12 px image among them, or a 28 px one among
+// photographs, is tiny.
+void TestImageIssueFlagger::tinyIsJudgedAgainstTheDatasetsMedian()
+{
+    std::vector<ImageHashes> fashion(2500, stats(28, 28, true));
+    std::vector<quint32> flags = ImageIssueFlagger::flag(fashion);
+    QVERIFY(std::all_of(flags.begin(), flags.end(), [](quint32 f) { return f == quint32(ImageIssue::None); }));
+    fashion.push_back(stats(12, 12, true));
+    flags = ImageIssueFlagger::flag(fashion);
+    QCOMPARE(flags.back(), quint32(ImageIssue::Tiny));
+    QCOMPARE(flags.front(), quint32(ImageIssue::None));
+
+    std::vector<ImageHashes> photos(20, stats(1024, 768));
+    photos.push_back(stats(28, 28));
+    flags = ImageIssueFlagger::flag(photos);
+    QCOMPARE(flags.back(), quint32(ImageIssue::Tiny));
 }
 
 void TestImageIssueFlagger::realFiles()
