@@ -8,7 +8,7 @@ namespace tandem {
 
 struct RunRecord;
 
-// Processes are the hosts ("desktop (client)", "network", "agent (GPU host)"), threads the stages.
+// Processes are the hosts ("desktop (client)", "network", "agent"), threads the stages.
 // Every span becomes a complete ("X") event with ts/dur in microseconds from the run's start, on
 // the client's clock. Trace viewers need the slices of one thread properly nested, so where
 // spans of one stage overlap (concurrent batches) the extra ones go to lanes "decode (2)", ….

@@ -107,7 +107,7 @@ QString NumberFormat::hostLabel(protocol::Host host)
     switch (host) {
     case protocol::Host::Client: return QStringLiteral("desktop (client)");
     case protocol::Host::Network: return QStringLiteral("network");
-    case protocol::Host::Agent: return QStringLiteral("agent (GPU host)");
+    case protocol::Host::Agent: return QStringLiteral("agent"); // it may well run on a CPU
     }
     return QStringLiteral("unknown");
 }

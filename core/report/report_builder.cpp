@@ -325,9 +325,9 @@ ReportTable epochTable(const RunRecord &record)
         return a.epoch != b.epoch ? a.epoch < b.epoch : a.split < b.split;
     });
     for (const EpochPoint &epoch : epochs) {
-        table.rows.push_back({QString::number(epoch.epoch), QLatin1String(protocol::splitName(epoch.split)),
-                              NumberFormat::integer(epoch.samples), NumberFormat::fixed(epoch.meanLoss, 4),
-                              NumberFormat::percent(epoch.accuracy)});
+        table.rows.push_back({QString::number(epoch.epoch + 1), // counted from 1, as the app and the CLI do
+                              QLatin1String(protocol::splitName(epoch.split)), NumberFormat::integer(epoch.samples),
+                              NumberFormat::fixed(epoch.meanLoss, 4), NumberFormat::percent(epoch.accuracy)});
     }
     return table;
 }

@@ -677,8 +677,8 @@ QString ReportCharts::loss(const RunRecord &record, double width)
         for (auto it = lastStepOfEpoch.begin(); std::next(it) != lastStepOfEpoch.end(); ++it) {
             const double x = px(double(it->second) + 0.5);
             canvas.line(x, top, x, bottom, kAxis, 1.0, true);
-            canvas.text(x + 4.0, top + 11.0, QStringLiteral("epoch %1").arg(std::next(it)->first), 10.0, Anchor::Start,
-                        kMuted);
+            canvas.text(x + 4.0, top + 11.0, QStringLiteral("epoch %1").arg(std::next(it)->first + 1), 10.0,
+                        Anchor::Start, kMuted);
         }
     }
 

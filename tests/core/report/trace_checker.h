@@ -98,7 +98,7 @@ public:
             }
             byBatch[batch][*stage] = slice;
         }
-        for (const char *host : {"desktop (client)", "network", "agent (GPU host)"}) {
+        for (const char *host : {"desktop (client)", "network", "agent"}) {
             if (!processNames.count(QLatin1String(host))) {
                 result.problem = QStringLiteral("no process named \"%1\"").arg(QLatin1String(host));
                 return result;

@@ -5,6 +5,7 @@
 #include "report/html_report_writer.h"
 #include "report/number_format.h"
 #include "report/report_builder.h"
+#include "report/report_document.h"
 #include "report/report_exporter.h"
 #include "synthetic_run.h"
 #include "trace_checker.h"
@@ -31,8 +32,12 @@ using tandem::ChromeTraceWriter;
 using tandem::CsvReportWriter;
 using tandem::HtmlReportWriter;
 using tandem::NumberFormat;
+using tandem::ReportBlock;
 using tandem::ReportBuilder;
+using tandem::ReportDocument;
 using tandem::ReportExporter;
+using tandem::ReportSection;
+using tandem::ReportTable;
 using tandem::RunRecord;
 using tandem::SessionFile;
 using tandem::TimingSummary;
@@ -204,7 +209,18 @@ void TestReportWriters::htmlHoldsChartsAndFigures()
     const RunRecord record = SyntheticRun::make(params(160, 8, 21));
     const TimingSummary summary = TimingSummary::compute(record);
     ReportBuilder::Options options;
-    const QString html = QString::fromUtf8(HtmlReportWriter::render(ReportBuilder::build(record, summary, options)));
+    const ReportDocument document = ReportBuilder::build(record, summary, options);
+    const QString html = QString::fromUtf8(HtmlReportWriter::render(document));
+
+    // Epochs count from 1 in the report, as in the app and the CLI.
+    const ReportTable *epochs = nullptr;
+    for (const ReportSection &section : document.sections)
+        for (const ReportBlock &block : section.blocks)
+            if (const auto *table = std::get_if<ReportTable>(&block); table && table->title == QLatin1String("Epochs"))
+                epochs = table;
+    QVERIFY(epochs && !epochs->rows.empty());
+    QCOMPARE(record.epochs.front().epoch, 0U);
+    QCOMPARE(epochs->rows.front().front(), QStringLiteral("1"));
 
     const QStringList svgs = svgDocuments(html);
     QCOMPARE(svgs.size(), 5); // overlap, timeline, percentiles, per-batch latency, loss
