@@ -209,9 +209,17 @@ void CurationPage::setIndex(const DatasetIndex &index)
     if (index.root() == m_document.manifest().root && !m_document.manifest().entries.empty())
         return; // keep the curation of this folder (and its undo history)
     m_document.setManifest(DatasetManifest::fromIndex(index));
-    m_duplicates->setGroups({}, m_document.manifest());
+    clearFindings();
+}
+
+// Another dataset: nothing found so far, and nothing left over from the last one.
+void CurationPage::clearFindings()
+{
+    m_duplicates->clear();
     m_issues->clear();
     m_model->setIssues({});
+    m_views->setTabText(1, tr("Duplicates"));
+    m_views->setTabText(2, tr("Issues"));
 }
 
 QString CurationPage::openManifest(const QString &path)
@@ -220,9 +228,7 @@ QString CurationPage::openManifest(const QString &path)
     if (!loaded.ok())
         return tr("Cannot open %1: %2").arg(QDir::toNativeSeparators(path), loaded.error);
     m_document.setManifest(std::move(loaded.manifest));
-    m_duplicates->setGroups({}, m_document.manifest());
-    m_issues->clear();
-    m_model->setIssues({});
+    clearFindings();
     return {};
 }
 

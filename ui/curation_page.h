@@ -79,6 +79,7 @@ private:
     using Work = std::function<std::function<void()>(const std::atomic<bool> *, const Progress &)>;
     void runJob(const QString &title, Work work);
     void onDocumentChanged();
+    void clearFindings();
     void showIssues(const std::vector<quint32> &flags);
     void showGridMenu(const QPoint &position);
     [[nodiscard]] std::vector<int> selectedEntries() const;

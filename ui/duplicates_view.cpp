@@ -80,7 +80,8 @@ DuplicatesView::DuplicatesView(ThumbnailService *thumbnails, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     m_summary->setWordWrap(true);
-    m_summary->setText(tr("Find duplicates to compare every image's content hash and perceptual hash."));
+    m_summary->setObjectName(QStringLiteral("duplicatesSummary"));
+    clear();
     layout->addWidget(m_summary);
     layout->addWidget(scroll, 1);
 }
@@ -90,6 +91,12 @@ DuplicatesView::~DuplicatesView() = default;
 QPushButton *DuplicatesView::resolveButton(int group) const
 {
     return group >= 0 && size_t(group) < m_rows.size() ? m_rows[size_t(group)]->resolve : nullptr;
+}
+
+void DuplicatesView::clear()
+{
+    setGroups({}, DatasetManifest{});
+    m_summary->setText(tr("Find Duplicates & Issues compares every image's content hash and perceptual hash."));
 }
 
 void DuplicatesView::setGroups(const std::vector<DuplicateGroup> &groups, const DatasetManifest &manifest)

@@ -37,6 +37,8 @@ public:
     ~DuplicatesView() override;
 
     void setGroups(const std::vector<DuplicateGroup> &groups, const DatasetManifest &manifest);
+    // Back to "not searched yet": for another dataset, before any search (no "no duplicates" claim).
+    void clear();
     // After an edit: marks excluded members and the groups that are resolved.
     void refresh(const DatasetManifest &manifest);
     [[nodiscard]] int groupCount() const { return int(m_groups.size()); }

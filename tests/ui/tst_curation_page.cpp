@@ -170,6 +170,20 @@ void TestCurationPage::duplicatesAreFoundAndResolvedInOneClick()
     window.undoAction()->trigger();
     QCOMPARE(page->document()->manifest().includedCount(), before);
     QVERIFY(resolve->isEnabled());
+
+    // Another dataset: the old findings go, and nothing claims "no duplicates" before a search.
+    QVERIFY(page->views()->tabText(1).startsWith(QStringLiteral("Duplicates (")));
+    const QString other = m_dir.filePath(QStringLiteral("other-photos"));
+    QVERIFY(curationtest::writeDistinctDataset(other, 200));
+    window.openDataset(other);
+    QTRY_COMPARE(opened.count(), 2);
+    QTRY_COMPARE(page->document()->manifest().root, other);
+    QCOMPARE(page->duplicates()->groupCount(), 0);
+    QCOMPARE(page->views()->tabText(1), QStringLiteral("Duplicates"));
+    QCOMPARE(page->views()->tabText(2), QStringLiteral("Issues"));
+    auto *summary = page->duplicates()->findChild<QLabel *>(QStringLiteral("duplicatesSummary"));
+    QVERIFY(summary);
+    QVERIFY2(!summary->text().contains(QStringLiteral("No duplicates")), qPrintable(summary->text()));
 }
 
 // One click on "Keep first, exclude others" once excluded 449 images without a word, from a group
