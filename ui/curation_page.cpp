@@ -27,6 +27,9 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QCryptographicHash>
+#include <QStandardPaths>
+#include <QFile>
 #include <QTabWidget>
 #include <QTreeWidget>
 
@@ -190,6 +193,10 @@ CurationPage::CurationPage(ThumbnailService *thumbnails, QWidget *parent)
             Q_EMIT notice(false, error);
     });
     connect(&m_document, &ManifestDocument::changed, this, &CurationPage::onDocumentChanged);
+    m_autosaveTimer.setSingleShot(true);
+    m_autosaveTimer.setInterval(kAutosaveDelayMs);
+    connect(&m_autosaveTimer, &QTimer::timeout, this, &CurationPage::startAutosave);
+    connect(&m_document, &ManifestDocument::changed, &m_autosaveTimer, qOverload<>(&QTimer::start));
     connect(&m_job, &BackgroundJob::progress, this, [this](qint64 done, qint64 total) {
         m_progress->setRange(0, int(std::min<qint64>(total, INT_MAX)));
         m_progress->setValue(int(std::min<qint64>(done, INT_MAX)));
@@ -202,13 +209,91 @@ CurationPage::~CurationPage()
 {
     m_job.discard(); // its result would touch widgets that are going
     m_job.waitForFinished();
+    flushAutosave();
+    m_autosaveJob.discard();
+    m_autosaveJob.waitForFinished();
+}
+
+QString CurationPage::autosavePath(const QString &root)
+{
+    // One file per folder: its name, for a person looking, and a hash of its path, for uniqueness.
+    const QString path = QDir::cleanPath(QFileInfo(root).absoluteFilePath());
+    const QByteArray id = QCryptographicHash::hash(path.toUtf8(), QCryptographicHash::Sha1).toHex().left(12);
+    return QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
+        .filePath(
+            QStringLiteral("curation/%1-%2%3")
+                .arg(QFileInfo(path).fileName(), QString::fromLatin1(id), QLatin1String(DatasetManifest::kFileSuffix)));
+}
+
+void CurationPage::startAutosave()
+{
+    m_autosaveTimer.stop();
+    const DatasetManifest snapshot = m_document.manifest();
+    if (snapshot.root.isEmpty())
+        return;
+    const QString path = autosavePath(snapshot.root);
+    m_autosaveJob.start([this, snapshot, path](const std::atomic<bool> &, const BackgroundJob::Progress &) {
+        QString error;
+        if (snapshot.hasEdits()) {
+            if (!QDir().mkpath(QFileInfo(path).absolutePath()))
+                error =
+                    QStringLiteral("cannot create %1").arg(QDir::toNativeSeparators(QFileInfo(path).absolutePath()));
+            else
+                error = snapshot.save(path);
+        } else if (QFile::exists(path) && !QFile::remove(path)) {
+            error = QStringLiteral("cannot remove %1").arg(QDir::toNativeSeparators(path));
+        }
+        return BackgroundJob::Finish([this, error] {
+            if (!error.isEmpty())
+                Q_EMIT notice(true, tr("The curation could not be saved: %1").arg(error));
+        });
+    });
+}
+
+void CurationPage::flushAutosave()
+{
+    if (m_autosaveTimer.isActive())
+        startAutosave();
+    m_autosaveJob.waitForFinished();
 }
 
 void CurationPage::setIndex(const DatasetIndex &index)
 {
     if (index.root() == m_document.manifest().root && !m_document.manifest().entries.empty())
         return; // keep the curation of this folder (and its undo history)
-    m_document.setManifest(DatasetManifest::fromIndex(index));
+    // The edits of the folder open until now are saved before the document moves on.
+    const QString previous = m_document.manifest().root;
+    if (m_autosaveTimer.isActive())
+        startAutosave();
+    if (!previous.isEmpty() && m_document.manifest().hasEdits())
+        Q_EMIT notice(false, tr("Your curation of %1 is saved and comes back when you open that folder again.")
+                                 .arg(QFileInfo(previous).fileName()));
+
+    DatasetManifest scanned = DatasetManifest::fromIndex(index);
+    const QString saved = autosavePath(index.root());
+    if (QFileInfo::exists(saved)) {
+        const ManifestLoadResult loaded = DatasetManifest::load(saved);
+        if (!loaded.ok()) {
+            Q_EMIT notice(true, tr("Your earlier curation of %1 could not be read (%2); starting from the folders.")
+                                    .arg(QFileInfo(index.root()).fileName(), loaded.error));
+        } else {
+            DatasetManifest::CarriedOver carried = DatasetManifest::carryOver(loaded.manifest, scanned);
+            if (carried.manifest.hasEdits()) {
+                QString text = tr("Restored your curation of %1: %2 of %3 images included.")
+                                   .arg(QFileInfo(index.root()).fileName())
+                                   .arg(carried.manifest.includedCount())
+                                   .arg(carried.manifest.entries.size());
+                if (carried.added > 0)
+                    text += tr(" %1 images are new in the folder and come in as scanned.").arg(carried.added);
+                if (carried.missing > 0)
+                    text += tr(" %1 images are gone from the folder.").arg(carried.missing);
+                scanned = std::move(carried.manifest);
+                Q_EMIT notice(false, text);
+            }
+        }
+    }
+    m_document.setManifest(std::move(scanned));
+    m_autosaveTimer.stop(); // what was just restored or scanned is on disk already, or has no edits
     clearFindings();
 }
 

@@ -7,6 +7,7 @@
 #include "curation/image_hasher.h"
 #include "curation/manifest_document.h"
 
+#include <QTimer>
 #include <QWidget>
 
 #include <atomic>
@@ -35,6 +36,10 @@ class DuplicatesView;
 // Owns the ManifestDocument (its undo stack feeds the window's Edit menu). Hashing and export run
 // on the thread pool with progress and cancel; their results come back as values and are applied
 // on the UI thread. Problems are reported through notice(), the window shows them.
+//
+// Edits save themselves: a moment after each change the manifest is written, off the UI thread,
+// to the app's data folder (one file per dataset folder), and opening that folder again brings
+// them back onto a fresh scan. So neither Quit nor opening another dataset can lose them.
 class CurationPage : public QWidget {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(CurationPage)
@@ -43,7 +48,13 @@ public:
     explicit CurationPage(ThumbnailService *thumbnails = nullptr, QWidget *parent = nullptr);
     ~CurationPage() override; // cancels and waits for a running job
 
+    static constexpr int kAutosaveDelayMs = 500;
+
     [[nodiscard]] ManifestDocument *document() { return &m_document; }
+    // Where the edits of the dataset folder root save themselves.
+    [[nodiscard]] static QString autosavePath(const QString &root);
+    // Writes pending edits now (on the worker) and waits: for tests and for quitting.
+    void flushAutosave();
     // A freshly opened dataset: curated from scratch unless the manifest is of the same folder.
     void setIndex(const DatasetIndex &index);
     void setPreprocessOptions(const PreprocessOptions &options) { m_preprocess = options; }
@@ -80,6 +91,7 @@ private:
     void runJob(const QString &title, Work work);
     void onDocumentChanged();
     void clearFindings();
+    void startAutosave();
     void showIssues(const std::vector<quint32> &flags);
     void showGridMenu(const QPoint &position);
     [[nodiscard]] std::vector<int> selectedEntries() const;
@@ -93,6 +105,8 @@ private:
     ManifestDocument m_document;
     PreprocessOptions m_preprocess;
     BackgroundJob m_job;
+    BackgroundJob m_autosaveJob;
+    QTimer m_autosaveTimer;
     std::unique_ptr<ThumbnailService> m_ownThumbnails; // only without the app's
     ThumbnailService *m_thumbnails;
 

@@ -2,10 +2,12 @@
 
 #include <QDir>
 #include <QFile>
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSaveFile>
+#include <QSet>
 
 #include <algorithm>
 #include <optional>
@@ -57,6 +59,56 @@ DatasetManifest DatasetManifest::fromIndex(const DatasetIndex &index)
         manifest.entries.push_back(std::move(entry));
     }
     return manifest;
+}
+
+bool DatasetManifest::hasEdits() const
+{
+    QSet<QString> scannedClasses;
+    for (const ManifestEntry &entry : entries) {
+        scannedClasses.insert(entry.originalClass);
+        if (!entry.included || entry.split != entry.originalSplit || className(entry) != entry.originalClass)
+            return true;
+    }
+    for (const QString &name : classes)
+        if (!scannedClasses.contains(name))
+            return true; // added, or renamed and now empty
+    return false;
+}
+
+DatasetManifest::CarriedOver DatasetManifest::carryOver(const DatasetManifest &edits, const DatasetManifest &scanned)
+{
+    CarriedOver out;
+    DatasetManifest &merged = out.manifest;
+    merged.root = scanned.root;
+    merged.classes = edits.classes;
+    auto labelOf = [&merged](const QString &name) {
+        qsizetype at = merged.classes.indexOf(name);
+        if (at < 0) {
+            merged.classes << name;
+            at = merged.classes.size() - 1;
+        }
+        return qint32(at);
+    };
+    QHash<QString, const ManifestEntry *> edited;
+    edited.reserve(qsizetype(edits.entries.size()));
+    for (const ManifestEntry &entry : edits.entries)
+        edited.insert(entry.relativePath, &entry);
+    merged.entries.reserve(scanned.entries.size());
+    for (const ManifestEntry &fresh : scanned.entries) {
+        ManifestEntry entry = fresh;
+        if (const ManifestEntry *before = edited.value(fresh.relativePath); before) {
+            entry.included = before->included;
+            entry.split = before->split;
+            entry.label = labelOf(edits.className(*before));
+            ++out.carried;
+        } else {
+            entry.label = labelOf(fresh.originalClass);
+            ++out.added;
+        }
+        merged.entries.push_back(std::move(entry));
+    }
+    out.missing = qint64(edits.entries.size()) - out.carried;
+    return out;
 }
 
 DatasetIndex DatasetManifest::toIndex() const

@@ -53,12 +53,29 @@ public:
     [[nodiscard]] std::vector<std::array<qint64, 2>> counts() const;
     [[nodiscard]] qint64 includedCount() const;
 
+    // Whether anything differs from the folders as scanned: an exclusion, a class or split changed,
+    // a class added or renamed.
+    [[nodiscard]] bool hasEdits() const;
+
+    // The edits of `edits` (an earlier manifest of the same folder) carried onto `scanned`, a fresh
+    // scan of it: an image found in both keeps its inclusion, class and split; images new to the
+    // folder come in as scanned, and images gone from it are dropped. Matched by relative path.
+    struct CarriedOver;
+    [[nodiscard]] static CarriedOver carryOver(const DatasetManifest &edits, const DatasetManifest &scanned);
+
     // Writes JSON atomically (QSaveFile). Returns an empty string on success, else why not.
     [[nodiscard]] QString save(const QString &path) const;
     [[nodiscard]] static ManifestLoadResult load(const QString &path);
 
     [[nodiscard]] bool operator==(const DatasetManifest &other) const;
     [[nodiscard]] bool operator!=(const DatasetManifest &other) const { return !(*this == other); }
+};
+
+struct DatasetManifest::CarriedOver {
+    DatasetManifest manifest;
+    qint64 carried = 0; // images found in both
+    qint64 added = 0;   // new to the folder
+    qint64 missing = 0; // in the edits, gone from the folder
 };
 
 struct ManifestLoadResult {

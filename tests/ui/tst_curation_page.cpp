@@ -33,10 +33,13 @@ class TestCurationPage : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase();
+    void init();
+    void cleanupTestCase();
     void excludeAndUndoFromTheEditMenu();
     void dropOnAClassRelabels();
     void duplicatesAreFoundAndResolvedInOneClick();
     void largeGroupIsCollapsedAndAsksBeforeExcluding();
+    void editsSurviveQuitAndAnotherDataset();
     void exportRunsOffTheUiThread();
     void applyToFilesMovesThemOffTheUiThread();
 
@@ -61,6 +64,18 @@ void TestCurationPage::initTestCase()
     QVERIFY(curationtest::writeNearCopy(m_root, QStringLiteral("val/landscapes/storm-again.jpg"), "Storm.jpg", 480, 60,
                                         0.7));
     QVERIFY(curationtest::writePhoto(m_root, QStringLiteral("train/landscapes/wood.jpg"), "Wood.jpg", 480));
+}
+
+// Each test starts from the folders as scanned: the edits an earlier one made to the shared
+// dataset save themselves, and would otherwise come back.
+void TestCurationPage::init()
+{
+    QFile::remove(CurationPage::autosavePath(m_root));
+}
+
+void TestCurationPage::cleanupTestCase()
+{
+    QDir(QFileInfo(CurationPage::autosavePath(m_root)).absolutePath()).removeRecursively();
 }
 
 void TestCurationPage::saveScreenshot(QWidget *window, const char *name)
@@ -253,6 +268,67 @@ void TestCurationPage::largeGroupIsCollapsedAndAsksBeforeExcluding()
         edited.entries[size_t(i)].included = false;
     view.refresh(edited);
     QVERIFY(!view.resolveButton(0)->isEnabled());
+}
+
+// Quit once exited without a word and lost the curation; opening another dataset dropped it too.
+// Now edits save themselves, so neither asks, and both keep them.
+void TestCurationPage::editsSurviveQuitAndAnotherDataset()
+{
+    const QString root = m_dir.filePath(QStringLiteral("kept"));
+    QVERIFY(curationtest::writeDistinctDataset(root, 200));
+    const QString other = m_dir.filePath(QStringLiteral("kept-other"));
+    QVERIFY(curationtest::writeDistinctDataset(other, 120));
+    QFile::remove(CurationPage::autosavePath(root));
+    const QString settings = m_dir.filePath(QStringLiteral("settings-kept.ini"));
+    const QString excluded = QStringLiteral("train/flowers/yellow.jpg");
+    auto indexOf = [](const DatasetManifest &m, const QString &path) {
+        for (size_t i = 0; i < m.entries.size(); ++i)
+            if (m.entries[i].relativePath == path)
+                return int(i);
+        return -1;
+    };
+    {
+        MainWindow window(settings);
+        QSignalSpy opened(&window, &MainWindow::datasetOpened);
+        window.openDataset(root);
+        QTRY_COMPARE(opened.count(), 1);
+        CurationPage *page = window.curationPage();
+        const int entry = indexOf(page->document()->manifest(), excluded);
+        QVERIFY(entry >= 0);
+        QVERIFY(page->document()->setIncluded({entry}, false).isEmpty());
+        page->flushAutosave();
+        QVERIFY(QFileInfo::exists(CurationPage::autosavePath(root)));
+
+        // Another dataset, and back: the exclusion is still there, and the window said so.
+        QSignalSpy notices(page, &CurationPage::notice);
+        window.openDataset(other);
+        QTRY_COMPARE(opened.count(), 2);
+        QCOMPARE(page->document()->manifest().includedCount(), qint64(8));
+        window.openDataset(root);
+        QTRY_COMPARE(opened.count(), 3);
+        QTRY_COMPARE(page->document()->manifest().root, root);
+        QCOMPARE(page->document()->manifest().includedCount(), qint64(7));
+        QStringList texts;
+        for (const QList<QVariant> &n : notices)
+            texts << n.at(1).toString();
+        QVERIFY2(texts.join(QLatin1Char('\n')).contains(QStringLiteral("Restored your curation of kept")),
+                 qPrintable(texts.join(QLatin1Char('\n'))));
+        window.close(); // Quit: no question to answer
+    }
+    {
+        MainWindow window(settings);
+        QSignalSpy opened(&window, &MainWindow::datasetOpened);
+        window.openDataset(root);
+        QTRY_COMPARE(opened.count(), 1);
+        const DatasetManifest &m = window.curationPage()->document()->manifest();
+        QCOMPARE(m.includedCount(), qint64(7));
+        QVERIFY(!m.entries[size_t(indexOf(m, excluded))].included);
+        // Undoing the last edit leaves nothing to keep: the saved file goes.
+        const int entry = indexOf(m, excluded);
+        QVERIFY(window.curationPage()->document()->setIncluded({entry}, true).isEmpty());
+        window.curationPage()->flushAutosave();
+        QVERIFY(!QFileInfo::exists(CurationPage::autosavePath(root)));
+    }
 }
 
 void TestCurationPage::exportRunsOffTheUiThread()

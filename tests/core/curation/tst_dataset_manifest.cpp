@@ -20,6 +20,7 @@ private Q_SLOTS:
     void malformedFilesAreRefused_data();
     void malformedFilesAreRefused();
     void toIndexHasOnlyIncludedWithCurrentLabels();
+    void editsCarryOverOntoAFreshScan();
 
 private:
     QTemporaryDir m_dir;
@@ -169,6 +170,57 @@ void TestDatasetManifest::toIndexHasOnlyIncludedWithCurrentLabels()
     for (ManifestEntry &entry : manifest.entries)
         entry.included = false;
     QVERIFY(!manifest.toIndex().error().isEmpty()); // nothing to train on is an error, not an empty run
+}
+
+// The autosaved curation comes back onto a new scan of a folder that changed meanwhile.
+void TestDatasetManifest::editsCarryOverOntoAFreshScan()
+{
+    const QString root = m_dir.filePath(QStringLiteral("changing"));
+    QVERIFY(curationtest::writeDistinctDataset(root, 160));
+    DatasetManifest edited = DatasetManifest::fromIndex(DatasetIndex::scan(root));
+    QVERIFY(!edited.hasEdits());
+    auto at = [](const DatasetManifest &m, const QString &path) -> const ManifestEntry * {
+        for (const ManifestEntry &e : m.entries)
+            if (e.relativePath == path)
+                return &e;
+        return nullptr;
+    };
+    auto edit = [&edited](const QString &path) -> ManifestEntry & {
+        for (ManifestEntry &e : edited.entries)
+            if (e.relativePath == path)
+                return e;
+        qFatal("no entry %s", qPrintable(path));
+    };
+    edit(QStringLiteral("train/flowers/fresh.jpg")).included = false;
+    QVERIFY(edited.hasEdits());
+    edited.classes << QStringLiteral("insects"); // added, then used
+    edit(QStringLiteral("train/flowers/ladybird.jpg")).label = 2;
+    edit(QStringLiteral("train/landscapes/dune.jpg")).split = SampleSplit::Val;
+
+    // Meanwhile the folder changed: one image removed, one added.
+    QVERIFY(QFile::remove(QDir(root).filePath(QStringLiteral("train/landscapes/dune.jpg"))));
+    QVERIFY(curationtest::writePhoto(root, QStringLiteral("train/landscapes/wood.jpg"), "Wood.jpg", 160));
+    const DatasetManifest scanned = DatasetManifest::fromIndex(DatasetIndex::scan(root));
+    QVERIFY(!scanned.hasEdits());
+
+    const DatasetManifest::CarriedOver carried = DatasetManifest::carryOver(edited, scanned);
+    QCOMPARE(carried.carried, qint64(7));
+    QCOMPARE(carried.added, qint64(1));
+    QCOMPARE(carried.missing, qint64(1));
+    const DatasetManifest &m = carried.manifest;
+    QCOMPARE(m.entries.size(), size_t(8));
+    QVERIFY(m.hasEdits());
+    QVERIFY(!at(m, QStringLiteral("train/flowers/fresh.jpg"))->included);
+    QCOMPARE(m.className(*at(m, QStringLiteral("train/flowers/ladybird.jpg"))), QStringLiteral("insects"));
+    QVERIFY(!at(m, QStringLiteral("train/landscapes/dune.jpg")));
+    const ManifestEntry *wood = at(m, QStringLiteral("train/landscapes/wood.jpg"));
+    QVERIFY(wood && wood->included);
+    QCOMPARE(m.className(*wood), QStringLiteral("landscapes"));
+    QCOMPARE(m.classes,
+             (QStringList{QStringLiteral("flowers"), QStringLiteral("landscapes"), QStringLiteral("insects")}));
+
+    // Carrying an unedited manifest over changes nothing.
+    QVERIFY(!DatasetManifest::carryOver(scanned, scanned).manifest.hasEdits());
 }
 
 QTEST_GUILESS_MAIN(TestDatasetManifest)
