@@ -32,6 +32,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QPushButton>
 #include <QScreen>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -687,9 +688,23 @@ void MainWindow::saveSettings()
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    // Curation edits save themselves; a run under way is the one thing quitting would throw away.
+    if (m_session->isActive()) {
+        QMessageBox box(QMessageBox::Question, tr("Quit while training?"),
+                        tr("A run is under way. Quitting stops it, and what it measured so far is not kept."),
+                        QMessageBox::Cancel, this);
+        QPushButton *quit = box.addButton(tr("Stop and Quit"), QMessageBox::DestructiveRole);
+        box.setDefaultButton(QMessageBox::Cancel);
+        box.exec();
+        if (box.clickedButton() != quit) {
+            event->ignore();
+            return;
+        }
+    }
     saveSettings();
     if (m_session->isActive())
         m_session->stop(); // closes the connection and stops a local agent
+    m_curationPage->flushAutosave();
     QMainWindow::closeEvent(event);
 }
 

@@ -26,6 +26,9 @@
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTemporaryDir>
+#include <QMessageBox>
+#include <QTimer>
+#include <QAbstractButton>
 #include <QTest>
 
 using namespace tandem;
@@ -148,6 +151,63 @@ private Q_SLOTS:
         QVERIFY(raw->count() > 5);
         QVERIFY(!window.openSessionFrom(m_dir.filePath(QStringLiteral("weights.pt")))); // not a session
         QVERIFY(window.messageArea()->texts().first().contains(QStringLiteral("Cannot open")));
+#endif
+    }
+
+    // Quit once stopped a run without a word. Now it asks, and Cancel keeps the run going.
+    void quitDuringARunAsksFirst()
+    {
+#ifndef TANDEM_AGENT_PATH
+        QFAIL("built without tandem-agent (TANDEM_BUILD_AGENT=OFF): this test needs the real agent");
+#else
+        const QString dataset = testsupport::fashionMnist(60, 20);
+        const QString settingsFile = m_dir.filePath(QStringLiteral("quit.ini"));
+        {
+            SettingsStore settings(settingsFile);
+            TrainingOptions options;
+            options.model = QStringLiteral("cnn");
+            options.epochs = 200; // far longer than the test: it is stopped by Quit
+            options.batchSize = 32;
+            options.preprocess.width = options.preprocess.height = 28;
+            options.preprocess.color = PreprocessOptions::Color::Gray;
+            options.device = QStringLiteral("cpu");
+            settings.setTrainingOptions(options);
+            settings.setSaveWeights(false);
+        }
+        MainWindow window(settingsFile);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QSignalSpy steps(window.session(), &TrainingSession::stepMetrics);
+        window.openDataset(dataset, true);
+        QTRY_VERIFY_WITH_TIMEOUT(!steps.isEmpty(), 60000);
+        QVERIFY(window.session()->isActive());
+
+        auto answer = [](const QString &choice, QString *question) {
+            QTimer::singleShot(0, [choice, question] {
+                auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+                if (!box)
+                    return;
+                *question = box->text();
+                for (QAbstractButton *button : box->buttons())
+                    if (button->text() == choice)
+                        button->click();
+            });
+        };
+        QString question;
+        answer(QStringLiteral("Cancel"), &question);
+        QVERIFY(!window.close());
+        QVERIFY2(question.contains(QStringLiteral("A run is under way")), qPrintable(question));
+        QVERIFY(window.isVisible());
+        QVERIFY(window.session()->isActive());
+        const qint64 before = steps.count();
+        QTRY_VERIFY_WITH_TIMEOUT(steps.count() > before, 30000); // still training
+
+        question.clear();
+        answer(QStringLiteral("Stop and Quit"), &question);
+        QVERIFY(window.close());
+        QVERIFY(!question.isEmpty());
+        QVERIFY(!window.isVisible());
+        QTRY_VERIFY_WITH_TIMEOUT(!window.session()->isActive(), 30000);
 #endif
     }
 
