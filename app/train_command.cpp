@@ -281,6 +281,12 @@ int runTrainCommand(const QStringList &arguments)
     QObject::connect(&session, &TrainingSession::weightsSaved, &session, [&bar](const QString &path, qint64 bytes) {
         bar.message(QStringLiteral("weights saved to %1 (%2)").arg(path, QLocale::c().formattedDataSize(bytes)));
     });
+    bool weightsNotSaved = false;
+    QObject::connect(&session, &TrainingSession::weightsNotSaved, &session,
+                     [&](const QString &path, const QString &error) {
+                         weightsNotSaved = true;
+                         bar.message(QStringLiteral("the weights could not be saved to %1: %2").arg(path, error));
+                     });
     QObject::connect(&session, &TrainingSession::finished, &session, [&](bool ok, const QString &message) {
         bar.finish();
         if (!ok) {
@@ -292,7 +298,7 @@ int runTrainCommand(const QStringList &arguments)
         printSummary(session, stdout);
         if (skipped > 0)
             std::fprintf(stdout, "%d file(s) were skipped (see the messages above)\n", skipped);
-        exitCode = 0;
+        exitCode = weightsNotSaved ? 1 : 0; // asked for weights and did not get them: a script must know
         if (!parsed.reportDir.isEmpty()) {
             const ExportResult result = ReportExporter::exportAll(session.record(), parsed.reportDir,
                                                                   ReportExporter::suggestedBaseName(session.record()));

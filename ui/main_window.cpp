@@ -185,6 +185,14 @@ void MainWindow::createActions()
 
     m_retry = new QAction(Theme::icon(QStringLiteral("reconnect")), tr("Retry"), this);
     connect(m_retry, &QAction::triggered, this, &MainWindow::startRun);
+    m_saveWeightsAs = new QAction(Theme::icon(QStringLiteral("save-session")), tr("Save As…"), this);
+    connect(m_saveWeightsAs, &QAction::triggered, this, [this] {
+        const QString path =
+            QFileDialog::getSaveFileName(this, tr("Save the trained weights as"),
+                                         m_trainingPage->training()->weightsPath(), tr("TorchScript weights (*.pt)"));
+        if (!path.isEmpty())
+            m_session->saveWeightsAs(path);
+    });
     m_openWeightsFolder = new QAction(Theme::icon(QStringLiteral("open-folder")), tr("Show Folder"), this);
     connect(m_openWeightsFolder, &QAction::triggered, this,
             [this] { QDesktopServices::openUrl(QUrl::fromLocalFile(m_weightsFolder)); });
@@ -313,6 +321,13 @@ void MainWindow::connectSession()
                          tr("Saved the trained weights (%1) to %2.")
                              .arg(QLocale().formattedDataSize(bytes), QDir::toNativeSeparators(path)),
                          QStringLiteral("weights"), m_openWeightsFolder);
+    });
+    connect(m_session, &TrainingSession::weightsNotSaved, this, [this](const QString &path, const QString &error) {
+        m_messages->post(Severity::Warning,
+                         tr("Training finished, but the weights could not be saved to %1: %2. They are kept until "
+                            "the next run: Save As… writes them elsewhere.")
+                             .arg(QDir::toNativeSeparators(path), error),
+                         QStringLiteral("weights"), m_saveWeightsAs);
     });
     connect(m_session, &TrainingSession::finished, this, [this](bool ok, const QString &message) {
         updateActions();

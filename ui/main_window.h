@@ -127,6 +127,7 @@ private:
     QAction *m_darkTheme = nullptr;
     QAction *m_retry = nullptr;
     QAction *m_openWeightsFolder = nullptr;
+    QAction *m_saveWeightsAs = nullptr;
     QAction *m_showSkipped = nullptr;
     QString m_weightsFolder;
 };

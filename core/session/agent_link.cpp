@@ -254,12 +254,12 @@ void AgentLink::onWeights(const protocol::Weights &weights)
         return;
     }
     m_over = true;
-    if (const QString error = WeightsFile::save(m_plan.weightsPath, weights.data); !error.isEmpty()) {
-        stopAll();
-        Q_EMIT failed(error);
-        return;
-    }
-    Q_EMIT weightsSaved(m_plan.weightsPath, weights.data.size());
+    // A save that fails does not undo the training: the run still finishes, and the weights go
+    // to the session, which can write them elsewhere.
+    if (const QString error = WeightsFile::save(m_plan.weightsPath, weights.data); !error.isEmpty())
+        Q_EMIT weightsNotSaved(m_plan.weightsPath, error, weights.data);
+    else
+        Q_EMIT weightsSaved(m_plan.weightsPath, weights.data.size());
     stopAll();
     Q_EMIT finished();
 }

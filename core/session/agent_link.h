@@ -63,11 +63,13 @@ Q_SIGNALS:
     // Every batch was answered; the clock figures are those the record keeps.
     void trainingDone(qint64 wallEndNs, qint64 clockOffsetNs, qint64 clockUncertaintyNs);
     void weightsSaved(const QString &path, qint64 bytes);
+    // The weights came back but could not be written; data is what the agent sent, for Save As.
+    void weightsNotSaved(const QString &path, const QString &error, const QByteArray &data);
     // The run completed and the connection was closed with a Goodbye.
     void finished();
     // The connection could not be made or ended early; message is for a person.
     void connectionFailed(tandem::protocol::ConnectionError error, const QString &message);
-    // Something on this side failed (the weights could not be saved).
+    // Something on this side failed.
     void failed(const QString &message);
 
 private:

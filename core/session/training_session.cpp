@@ -2,10 +2,12 @@
 
 #include "agent_link.h"
 #include "dataset/dataset_scanner.h"
+#include "jobs/background_job.h"
 #include "run_settings.h"
 #include "transport/dial_agent_connector.h"
 #include "transport/listen_agent_connector.h"
 #include "transport/local_agent_connector.h"
+#include "weights_file.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -37,7 +39,7 @@ std::function<std::unique_ptr<AgentConnector>()> connectorFor(const TrainingOpti
 
 } // namespace
 
-TrainingSession::TrainingSession(QObject *parent) : QObject(parent) {}
+TrainingSession::TrainingSession(QObject *parent) : QObject(parent), m_weightsJob(new BackgroundJob(this)) {}
 
 TrainingSession::~TrainingSession()
 {
@@ -104,6 +106,8 @@ void TrainingSession::start(const TrainingOptions &options, DatasetIndex index)
     m_options = options;
     m_index = std::move(index);
     m_record = RunRecord{};
+    m_unsavedWeights.clear();
+    m_weightsError.clear();
     m_agentInfo.reset();
     m_clock = ClockOffsetEstimator{};
     m_listenUrl.clear();
@@ -192,6 +196,12 @@ void TrainingSession::startLink()
     });
     connect(link, &AgentLink::trainingDone, this, &TrainingSession::onTrainingDone);
     connect(link, &AgentLink::weightsSaved, this, &TrainingSession::weightsSaved);
+    connect(link, &AgentLink::weightsNotSaved, this,
+            [this](const QString &path, const QString &error, const QByteArray &data) {
+                m_unsavedWeights = data;
+                m_weightsError = error;
+                Q_EMIT weightsNotSaved(path, error);
+            });
     connect(link, &AgentLink::finished, this, &TrainingSession::complete);
     connect(link, &AgentLink::connectionFailed, this, [this](protocol::ConnectionError error, const QString &message) {
         if (!isActive())
@@ -269,8 +279,29 @@ void TrainingSession::complete()
     setState(State::Finished);
     teardown(QStringLiteral("training finished"));
     const TimingSummary s = summary();
-    Q_EMIT finished(true,
-                    tr("Finished %1 epochs: %2 samples/s").arg(m_options.epochs).arg(s.samplesPerSecond, 0, 'f', 1));
+    QString message = tr("Finished %1 epochs: %2 samples/s").arg(m_options.epochs).arg(s.samplesPerSecond, 0, 'f', 1);
+    if (hasUnsavedWeights())
+        message += tr("; the weights were not saved (%1)").arg(m_weightsError);
+    Q_EMIT finished(true, message);
+}
+
+void TrainingSession::saveWeightsAs(const QString &path)
+{
+    if (!hasUnsavedWeights() || m_weightsJob->isRunning())
+        return;
+    m_weightsJob->start(
+        [this, path, data = m_unsavedWeights](const std::atomic<bool> &, const BackgroundJob::Progress &) {
+            const QString error = WeightsFile::save(path, data);
+            return BackgroundJob::Finish([this, path, error, bytes = data.size()] {
+                if (!error.isEmpty()) {
+                    Q_EMIT weightsNotSaved(path, error);
+                    return;
+                }
+                m_unsavedWeights.clear();
+                m_weightsError.clear();
+                Q_EMIT weightsSaved(path, bytes);
+            });
+        });
 }
 
 void TrainingSession::pause()

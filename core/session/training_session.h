@@ -13,6 +13,7 @@
 #include "transport/agent_connector.h"
 
 #include <QElapsedTimer>
+#include <QByteArray>
 #include <QObject>
 #include <QTimer>
 #include <QUrl>
@@ -25,6 +26,8 @@ class QThread;
 QT_END_NAMESPACE
 
 namespace tandem {
+
+class BackgroundJob;
 
 class AgentLink;
 
@@ -64,6 +67,10 @@ public:
     [[nodiscard]] State state() const { return m_state; }
     [[nodiscard]] bool isActive() const;
     [[nodiscard]] const RunRecord &record() const { return m_record; }
+    // The run finished but its weights could not be written: they are kept here until written.
+    [[nodiscard]] bool hasUnsavedWeights() const { return !m_unsavedWeights.isEmpty(); }
+    // Writes the kept weights to path, on a worker; weightsSaved or weightsNotSaved follows.
+    void saveWeightsAs(const QString &path);
     [[nodiscard]] TimingSummary summary() const { return TimingSummary::compute(m_record); }
     [[nodiscard]] const std::optional<protocol::SessionInfo> &agentInfo() const { return m_agentInfo; }
     [[nodiscard]] const ClockOffsetEstimator &clock() const { return m_clock; }
@@ -88,6 +95,8 @@ Q_SIGNALS:
     void agentReady(const tandem::protocol::SessionInfo &info);
     void connectionFailed(tandem::protocol::ConnectionError error, const QString &message);
     void weightsSaved(const QString &path, qint64 bytes);
+    // Training finished, but the weights could not be written to path (the run stays Finished).
+    void weightsNotSaved(const QString &path, const QString &error);
     // The run is over: ok when every epoch completed (and the weights were saved, if asked).
     void finished(bool ok, const QString &message);
 
@@ -111,6 +120,9 @@ private:
     std::optional<protocol::SessionInfo> m_agentInfo;
     ClockOffsetEstimator m_clock; // the link's latest estimate
     RunRecord m_record;
+    QByteArray m_unsavedWeights;
+    QString m_weightsError;
+    BackgroundJob *m_weightsJob;
     QUrl m_listenUrl;
     int m_credits = 0;
     int m_inflight = 0;

@@ -45,6 +45,7 @@ private Q_SLOTS:
     void brokenImagesAreSkippedAndTrainingGoesOn();
     void wrongSecretIsRefused();
     void stopEndsTheRunAndKeepsTheRecord();
+    void aWeightsSaveFailureLeavesTheRunFinished();
 };
 
 void TestTrainingSession::threeEpochsReachEightyPercent()
@@ -220,6 +221,42 @@ void TestTrainingSession::stopEndsTheRunAndKeepsTheRecord()
     QCOMPARE(session.state(), TrainingSession::State::Stopped);
     QVERIFY(session.record().steps.size() >= 5);
     QVERIFY(session.record().wallEndNs > session.record().wallStartNs);
+}
+
+// A run of 20 epochs once ended "Failed" because ~/Documents did not exist. The run is Finished
+// whatever happens to the file; the weights stay in memory until Save As writes them.
+void TestTrainingSession::aWeightsSaveFailureLeavesTheRunFinished()
+{
+    QTemporaryDir out;
+    QFile blocker(out.filePath(QStringLiteral("not-a-folder")));
+    QVERIFY(blocker.open(QIODevice::WriteOnly) && blocker.write("a file where a folder should be") > 0);
+    blocker.close();
+    TrainingOptions options = smallGrayOptions(testsupport::fashionMnist(20, 10));
+    options.epochs = 1;
+    options.weightsPath = out.filePath(QStringLiteral("not-a-folder/weights.pt"));
+
+    TrainingSession session;
+    QSignalSpy finished(&session, &TrainingSession::finished);
+    QSignalSpy notSaved(&session, &TrainingSession::weightsNotSaved);
+    QSignalSpy saved(&session, &TrainingSession::weightsSaved);
+    session.start(options);
+    QVERIFY2(finished.wait(120'000), "the run did not finish within 2 minutes");
+    QVERIFY2(finished.first().at(0).toBool(), qPrintable(finished.first().at(1).toString()));
+    QCOMPARE(session.state(), TrainingSession::State::Finished);
+    QVERIFY(finished.first().at(1).toString().contains(QStringLiteral("the weights were not saved")));
+    QCOMPARE(notSaved.count(), 1);
+    QCOMPARE(notSaved.first().at(0).toString(), options.weightsPath);
+    QVERIFY(!notSaved.first().at(1).toString().isEmpty());
+    QCOMPARE(saved.count(), 0);
+    QVERIFY(session.hasUnsavedWeights());
+
+    const QString elsewhere = out.filePath(QStringLiteral("kept/weights.pt"));
+    session.saveWeightsAs(elsewhere);
+    QTRY_COMPARE_WITH_TIMEOUT(saved.count(), 1, 30'000);
+    QCOMPARE(saved.first().at(0).toString(), elsewhere);
+    QVERIFY(QFileInfo(elsewhere).size() > 10'000);
+    QCOMPARE(QFileInfo(elsewhere).size(), saved.first().at(1).toLongLong());
+    QVERIFY(!session.hasUnsavedWeights());
 }
 
 QTEST_GUILESS_MAIN(TestTrainingSession)
