@@ -249,8 +249,8 @@ std::optional<SessionConfig> SessionConfig::fromJson(const QByteArray &json, QSt
         *error = QStringLiteral("normalisation std must be positive");
     else if (std::any_of(c.mean.begin(), c.mean.end(), [](double m) { return !(m >= 0.0 && m <= 1.0); }))
         *error = QStringLiteral("normalisation mean must be on the 0..1 scale");
-    else if (!(c.momentum >= 0.0 && c.momentum < 1.0))
-        *error = QStringLiteral("momentum %1 is out of range (0 to below 1)").arg(c.momentum);
+    else if (!(c.momentum >= 0.0 && c.momentum <= 1.0))
+        *error = QStringLiteral("momentum %1 is out of range (0 to 1)").arg(c.momentum);
     else if (!(c.weightDecay >= 0.0 && c.weightDecay <= 1.0))
         *error = QStringLiteral("weight decay %1 is out of range (0 to 1)").arg(c.weightDecay);
     else if (c.stepsPerEpoch < 0)

@@ -195,7 +195,7 @@ private Q_SLOTS:
         QTRY_COMPARE(opened.count(), 1);
         window.findChild<QRadioButton *>(QStringLiteral("modeDial"))->setChecked(true);
         window.findChild<QLineEdit *>(QStringLiteral("agentUrl"))->setText(url.toString());
-        window.findChild<SecretField *>()->setSecret("wrong");
+        window.findChild<SecretField *>()->setSecret("wrong-4Rg7Kq2Zx9Lw3Vb8");
         window.startAction()->trigger();
 
         QTRY_VERIFY_WITH_TIMEOUT(

@@ -227,9 +227,9 @@ void TestSessionConfig::invalidConfig_data()
         << with(QStringLiteral("weightDecay"), -0.01) << "weight decay -0.01 is out of range (0 to 1)";
     QTest::newRow("weight decay 2") << with(QStringLiteral("weightDecay"), 2)
                                     << "weight decay 2 is out of range (0 to 1)";
-    QTest::newRow("momentum 1") << with(QStringLiteral("momentum"), 1) << "momentum 1 is out of range (0 to below 1)";
+    QTest::newRow("momentum 1.5") << with(QStringLiteral("momentum"), 1.5) << "momentum 1.5 is out of range (0 to 1)";
     QTest::newRow("momentum negative") << with(QStringLiteral("momentum"), -0.5)
-                                       << "momentum -0.5 is out of range (0 to below 1)";
+                                       << "momentum -0.5 is out of range (0 to 1)";
     QTest::newRow("mean above 1") << with(QStringLiteral("mean"), QJsonArray{0.5, 128.0, 0.5})
                                   << "normalisation mean must be on the 0..1 scale";
     QTest::newRow("stepsPerEpoch negative")
