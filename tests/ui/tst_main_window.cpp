@@ -181,7 +181,7 @@ private Q_SLOTS:
 #ifndef TANDEM_AGENT_PATH
         QFAIL("built without tandem-agent (TANDEM_BUILD_AGENT=OFF): this test needs the real agent");
 #else
-        AgentProcess agent(QByteArrayLiteral("right"));
+        AgentProcess agent(QByteArrayLiteral("right-4Rg7Kq2Zx9Lw3Vb8"));
         QVERIFY2(agent.start({QStringLiteral("--device"), QStringLiteral("cpu")}), qPrintable(agent.error()));
         const QUrl url = agent.url();
         QVERIFY2(url.isValid(), qPrintable(agent.output()));

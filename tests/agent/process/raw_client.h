@@ -84,6 +84,10 @@ public:
         return nextOf<AuthProof>().has_value();
     }
 
+    // Queued only: what is queued leaves together, at the next flush or event loop turn.
+    void queueBinary(const QByteArray &bytes) { m_socket.sendBinaryMessage(bytes); }
+    void flush() { m_socket.flush(); }
+
     void sendBinary(const QByteArray &bytes)
     {
         m_socket.sendBinaryMessage(bytes);
