@@ -40,6 +40,12 @@ QCommandLineOption onceOption()
 {
     return {QStringLiteral("once"), QStringLiteral("Serve one session (or make one connection attempt), then exit.")};
 }
+QCommandLineOption generateSecretOption()
+{
+    return {QStringLiteral("generate-secret"),
+            QStringLiteral("Print a fresh random secret (32 bytes, base64url) and exit. Without a secret the agent "
+                           "generates one and prints it.")};
+}
 QCommandLineOption versionOption()
 {
     return {QStringLiteral("version"), QStringLiteral("Print the version and the libtorch device, then exit.")};
@@ -51,7 +57,7 @@ void addOptions(QCommandLineParser &parser)
         QStringLiteral("tandem-agent: trains on batches streamed by the Tandem app over an authenticated WebSocket."));
     parser.addHelpOption();
     parser.addOptions({listenOption(), connectOption(), secretOption(), deviceOption(), threadsOption(), onceOption(),
-                       versionOption()});
+                       generateSecretOption(), versionOption()});
 }
 } // namespace
 
@@ -79,6 +85,7 @@ ParsedAgentOptions AgentOptions::parse(const QStringList &arguments)
     o.showVersion = parser.isSet(versionOption());
     o.showHelp = parser.isSet(QStringLiteral("help"));
     o.once = parser.isSet(onceOption());
+    o.generateSecret = parser.isSet(generateSecretOption());
     o.secretFile = parser.value(secretOption());
 
     if (parser.isSet(listenOption())) {

@@ -22,6 +22,7 @@ struct AgentOptions {
     bool once = false;                       // serve one session (or one connection attempt), then exit
     bool showVersion = false;
     bool showHelp = false;
+    bool generateSecret = false; // print a fresh secret and exit
 
     [[nodiscard]] bool dialsOut() const { return connectUrl.isValid() && !connectUrl.isEmpty(); }
 

@@ -1,6 +1,7 @@
 #include "agent_session.h"
 
 #include "agent_log.h"
+#include "peer_text.h"
 #include "session_config.h"
 #include "torch_runtime.h"
 #include "training_pipeline.h"
@@ -24,7 +25,8 @@ AgentSession::~AgentSession() = default;
 
 void AgentSession::attach(QWebSocket *socket)
 {
-    m_peer = QStringLiteral("%1:%2").arg(socket->peerAddress().toString()).arg(socket->peerPort());
+    m_peerHost = socket->peerAddress().toString();
+    m_peer = QStringLiteral("%1:%2").arg(m_peerHost).arg(socket->peerPort());
     m_socket->attach(socket);
 }
 
@@ -32,6 +34,16 @@ void AgentSession::open(const QUrl &url)
 {
     m_peer = url.toString();
     m_socket->open(url);
+}
+
+void AgentSession::setHandshakeTimeout(int ms)
+{
+    m_socket->setHandshakeTimeout(ms);
+}
+
+void AgentSession::setAdmission(std::function<std::optional<protocol::Error>()> admission)
+{
+    m_socket->setAdmission(std::move(admission));
 }
 
 void AgentSession::refuse(ErrorCode code, const QString &message)
@@ -89,7 +101,7 @@ void AgentSession::onConfig(const protocol::SessionConfigMessage &message)
     QString error;
     const std::optional<protocol::SessionConfig> config = protocol::SessionConfig::fromJson(message.json, &error);
     if (!config) {
-        qCWarning(lcAgent).noquote() << "bad session config from" << m_peer << ":" << error;
+        qCWarning(lcAgent).noquote() << "bad session config from" << m_peer << ":" << protocol::printable(error, 400);
         m_socket->fail(ErrorCode::BadConfig, error);
         return;
     }
@@ -153,8 +165,10 @@ void AgentSession::onBatch(const protocol::Batch &batch, qint64 firstByteNs, qin
         return;
     }
     if (m_clientCredits <= 0) {
+        // PROTOCOL.md §9: a batch beyond the credits is a flow-control violation, MalformedMessage
+        // like a batch that overflows the queue (it is the same fault, seen one step earlier).
         m_socket->fail(
-            ErrorCode::UnexpectedMessage,
+            ErrorCode::MalformedMessage,
             QStringLiteral("batch %1 arrived without a credit (window of %2)").arg(batch.seq).arg(m_settings.credits));
         return;
     }
@@ -171,13 +185,16 @@ void AgentSession::onClosed(protocol::ConnectionError error, const QString &mess
     const bool hadSession = m_pipeline != nullptr;
     m_phase = Phase::Ended;
     if (m_pipeline) {
-        // This may run inside one of the pipeline's own signals: stop it now, delete it (joining
-        // the trainer thread, freeing the model) from the event loop.
+        // This may run inside one of the pipeline's own signals, and the trainer may be in the
+        // middle of a step (seconds for ResNet-18 on a CPU): never wait for it here, on the event
+        // loop that the next client's handshake needs. The pipeline deletes itself once its thread
+        // has finished; the session's owner (server or dialer) outlives it and joins what is left.
         m_pipeline->disconnect(this);
-        m_pipeline->stop();
         TrainingPipeline *pipeline = m_pipeline.release();
-        pipeline->setParent(this); // deleted with the session at the latest
-        pipeline->deleteLater();
+        const QString peer = m_peer;
+        connect(pipeline, &TrainingPipeline::retired, pipeline,
+                [peer] { qCInfo(lcAgent).noquote() << "trainer of the session for" << peer << "has stopped"; });
+        pipeline->retire(parent() != nullptr ? parent() : this);
     }
     if (m_authenticated || hadSession) {
         printLine(QStringLiteral("session for %1 ended%2")

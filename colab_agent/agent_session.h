@@ -10,7 +10,9 @@
 #include <QString>
 #include <QUrl>
 
+#include <functional>
 #include <memory>
+#include <optional>
 
 QT_BEGIN_NAMESPACE
 class QWebSocket;
@@ -41,7 +43,14 @@ public:
     // Says Goodbye and closes.
     void close(const QString &reason);
 
+    // The agent's own deadline for a peer to authenticate (listen mode: short, PROTOCOL.md §5).
+    void setHandshakeTimeout(int ms);
+    // Asked when the peer's proof verified, before the agent's proof is sent: an Error refuses the
+    // peer (Busy) before it ever looks accepted.
+    void setAdmission(std::function<std::optional<protocol::Error>()> admission);
+
     [[nodiscard]] QString peer() const { return m_peer; }
+    [[nodiscard]] QString peerHost() const { return m_peerHost; }
     [[nodiscard]] bool isAuthenticated() const { return m_authenticated; }
 
 Q_SIGNALS:
@@ -64,6 +73,7 @@ private:
     std::unique_ptr<TrainingPipeline> m_pipeline;
     Phase m_phase = Phase::Handshake;
     QString m_peer;
+    QString m_peerHost; // the address alone, for per-source budgets
     bool m_authenticated = false;
     int m_clientCredits = 0; // batches the client may still send
 };

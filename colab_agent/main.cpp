@@ -56,7 +56,22 @@ int main(int argc, char *argv[])
         return 0;
     }
 
-    const auto secret = tandem::protocol::auth::loadSecret(options.secretFile);
+    if (options.generateSecret) {
+        printLine(QString::fromLatin1(tandem::protocol::auth::generateSecret()));
+        return 0;
+    }
+    // A generated secret is the default; one that is given must pass the strength rule
+    // (PROTOCOL.md §5), else the agent refuses to start with the rule's message.
+    tandem::protocol::auth::SecretSource secret;
+    if (options.secretFile.isEmpty() && qEnvironmentVariableIsEmpty("TANDEM_SECRET")) {
+        secret.secret = tandem::protocol::auth::generateSecret();
+        printLine(
+            QStringLiteral("tandem-agent: no secret given (TANDEM_SECRET or --secret-file): generated one for this "
+                           "run; give it to the app: %1")
+                .arg(QString::fromLatin1(secret.secret)));
+    } else {
+        secret = tandem::protocol::auth::loadSecret(options.secretFile);
+    }
     if (!secret.error.isEmpty()) {
         printError(QStringLiteral("refusing to start: %1").arg(secret.error));
         return kExitUsage;

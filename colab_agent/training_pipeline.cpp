@@ -53,6 +53,22 @@ void TrainingPipeline::stop()
     m_worker->disconnect(this);
 }
 
+void TrainingPipeline::retire(QObject *keeper)
+{
+    stop();
+    setParent(keeper);
+    // Connected before asking: a thread that finishes in between still reaches the handler.
+    connect(&m_thread, &QThread::finished, this, [this] {
+        Q_EMIT retired();
+        deleteLater();
+    });
+    m_thread.quit(); // exec() returns at once once the worker's run() returns (Qt: quit before exec)
+    if (m_thread.isFinished()) {
+        Q_EMIT retired();
+        deleteLater(); // safe to call twice
+    }
+}
+
 QString TrainingPipeline::submitBatch(const protocol::Batch &batch, qint64 firstByteNs, qint64 arrivalNs)
 {
     const qint64 unpackStartNs = protocol::monotonicNs();

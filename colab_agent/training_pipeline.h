@@ -40,6 +40,10 @@ public:
     ~TrainingPipeline() override;
     // Cancels and drops queued work without waiting; no result is reported after this.
     void stop();
+    // stop(), then hands this pipeline to keeper (as its parent) and deletes itself from the event
+    // loop once the trainer thread has finished its step: the caller's thread never waits for the
+    // trainer (a new client's handshake goes on meanwhile). keeper's destructor joins what is left.
+    void retire(QObject *keeper);
 
     // Empty on success; otherwise why the batch does not fit the session (the caller closes the
     // connection as malformed). Timestamps: agent clock, first and last frame of the message.
@@ -58,6 +62,9 @@ Q_SIGNALS:
     void epochFinished(const tandem::protocol::EpochMetrics &metrics);
     void weightsReady(const tandem::protocol::Weights &weights);
     void failed(const QString &reason);
+    // After retire(): the trainer thread has finished (the model is freed); emitted just before
+    // the pipeline deletes itself.
+    void retired();
 
 private:
     Setup m_setup;

@@ -22,6 +22,7 @@ Environment variables (for automation and the test; a person in Colab sets none 
 import os
 import pathlib
 import re
+import math
 import secrets
 import shutil
 import subprocess
@@ -234,6 +235,26 @@ class Agent:
         print("tandem-agent stopped")
 
 
+def secret_bits(secret):
+    """The agent's estimate of a secret's strength (PROTOCOL.md section 5): length x log2 of the
+    alphabet of the character classes used (a-z 26, A-Z 26, 0-9 10, other printable ASCII 33, other 128)."""
+    data = secret.encode("utf-8")
+    classes = {"lower": 0, "upper": 0, "digit": 0, "symbol": 0, "other": 0}
+    for c in data:
+        if 97 <= c <= 122:
+            classes["lower"] = 26
+        elif 65 <= c <= 90:
+            classes["upper"] = 26
+        elif 48 <= c <= 57:
+            classes["digit"] = 10
+        elif 32 <= c < 127:
+            classes["symbol"] = 33
+        else:
+            classes["other"] = 128
+    alphabet = sum(classes.values())
+    return len(data) * math.log2(alphabet) if alphabet > 1 else 0.0
+
+
 def secret_file(secret):
     """The secret goes to a private file for --secret-file: never on a command line or in a URL."""
     path = workdir() / "tandem-secret"
@@ -243,6 +264,9 @@ def secret_file(secret):
     generated = None
     if not secret:
         secret = generated = secrets.token_urlsafe(32)
+    elif secret_bits(secret.strip()) < 128:
+        raise ValueError(f"SECRET is too weak: about {int(secret_bits(secret.strip()))} bits, the agent needs 128 "
+                         "(length x log2 of the alphabet of its character classes); leave SECRET empty to generate one")
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as out:
         out.write(secret.strip() + "\n")

@@ -1,6 +1,7 @@
 #include "handshake.h"
 
 #include "auth.h"
+#include "peer_text.h"
 
 namespace tandem::protocol {
 
@@ -52,13 +53,13 @@ Handshake::Step Handshake::onMessage(const Message &message)
         if (hello->minVersion > kProtocolVersion || hello->maxVersion < kProtocolVersion)
             return failure(ErrorCode::IncompatibleVersion,
                            QStringLiteral("%1 speaks protocol versions %2–%3, this %4 speaks %5")
-                               .arg(hello->software)
+                               .arg(hello->software) // escaped where it is logged (MessageSocket::finish)
                                .arg(hello->minVersion)
                                .arg(hello->maxVersion)
                                .arg(QLatin1String(roleName(m_self)))
                                .arg(kProtocolVersion));
         m_peerNonce = hello->nonce;
-        m_peerSoftware = hello->software;
+        m_peerSoftware = printable(hello->software); // shown and logged: never raw peer text
         Step step;
         // The client proves first; the agent proves only to a client that proved itself. So a
         // wrong secret is reported once, by the agent, as "wrong secret", and the agent reveals

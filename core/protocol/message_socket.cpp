@@ -1,6 +1,7 @@
 #include "message_socket.h"
 
 #include "common/stage.h"
+#include "peer_text.h"
 
 #include <QLoggingCategory>
 #include <QWebSocket>
@@ -13,6 +14,13 @@ namespace {
 constexpr int kDefaultKeepaliveMs = 20'000; // tunnels close sockets idle for ~100 s
 constexpr int kDefaultHandshakeMs = 15'000;
 constexpr int kSilentIntervalsBeforeTimeout = 4;
+// Normal output is small (metrics, credits) apart from Weights (ResNet-18: ~45 MB), which the
+// bound exempts as "the largest message in the queue"; 16 MiB beyond it is far more than a peer
+// that reads lets pile up, and small enough to stop a peer that does not read at once.
+constexpr qint64 kDefaultOutputSlack = 16 * 1024 * 1024;
+// A connection failed because its peer does not read keeps its socket this long, so that a slow
+// (rather than stopped) reader can still drain the queue and read the Error; then it is aborted.
+constexpr int kSlowReaderLingerMs = 10'000;
 
 ConnectionError fromPeerError(ErrorCode code)
 {
@@ -53,7 +61,8 @@ const char *connectionErrorName(ConnectionError error)
 }
 
 MessageSocket::MessageSocket(Role self, QByteArray secret, Limits limits, QObject *parent)
-    : QObject(parent), m_self(self), m_limits(limits), m_handshake(self, std::move(secret)), m_assembler(limits)
+    : QObject(parent), m_self(self), m_limits(limits), m_handshake(self, std::move(secret)), m_assembler(limits),
+      m_outputSlack(kDefaultOutputSlack)
 {
     m_handshakeTimer.setSingleShot(true);
     m_handshakeTimer.setInterval(kDefaultHandshakeMs);
@@ -78,6 +87,19 @@ MessageSocket::MessageSocket(Role self, QByteArray secret, Limits limits, QObjec
 
 MessageSocket::~MessageSocket()
 {
+    if (m_socket && m_slowReader && m_socket->state() != QAbstractSocket::UnconnectedState) {
+        // Let the Error behind the queue reach a slow reader for a while; bounded in time and
+        // (by the output bound) in memory.
+        QWebSocket *socket = m_socket;
+        socket->disconnect(this);
+        socket->setParent(nullptr);
+        connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
+        QTimer::singleShot(kSlowReaderLingerMs, socket, [socket] {
+            socket->abort();
+            socket->deleteLater();
+        });
+        return;
+    }
     if (m_socket) {
         m_socket->disconnect(this);
         m_socket->abort();
@@ -107,7 +129,12 @@ void MessageSocket::attach(QWebSocket *socket)
         fail(ErrorCode::MalformedMessage, QStringLiteral("text frames are not part of the protocol"));
         finish(ConnectionError::Malformed, QStringLiteral("the peer sent a text frame"));
     });
-    connect(socket, &QWebSocket::bytesWritten, this, &MessageSocket::bytesWritten);
+    connect(socket, &QWebSocket::bytesWritten, this, [this](qint64 bytes) {
+        m_writtenBytes += bytes;
+        while (!m_largeQueued.empty() && m_largeQueued.front().first <= m_writtenBytes)
+            m_largeQueued.pop_front();
+        Q_EMIT bytesWritten(bytes);
+    });
     connect(socket, &QWebSocket::disconnected, this, [this] {
         if (!m_socket)
             return;
@@ -169,6 +196,25 @@ void MessageSocket::setHandshakeTimeout(int ms)
     m_handshakeTimer.setInterval(ms);
 }
 
+void MessageSocket::setOutputSlack(qint64 bytes)
+{
+    m_outputSlack = bytes;
+}
+
+qint64 MessageSocket::queuedBytes() const
+{
+    return m_socket ? m_socket->bytesToWrite() : 0;
+}
+
+bool MessageSocket::outputOverflows(qint64 messageBytes)
+{
+    const qint64 queued = m_socket->bytesToWrite();
+    qint64 largest = messageBytes; // the bound: the slack beyond the largest message in the queue
+    for (const auto &entry : m_largeQueued)
+        largest = std::max(largest, entry.second);
+    return queued + messageBytes > m_outputSlack + largest;
+}
+
 void MessageSocket::send(const Message &message)
 {
     sendFrames(encode(message));
@@ -186,8 +232,19 @@ void MessageSocket::sendFrames(const QByteArray &encoded)
 {
     if (!m_socket || m_state == State::Closed)
         return;
+    if (outputOverflows(encoded.size())) {
+        const qint64 queued = m_socket->bytesToWrite();
+        m_slowReader = true;
+        fail(ErrorCode::SlowReader, QStringLiteral("the peer is not reading: %1 bytes wait to be sent, more than %2 "
+                                                   "MiB beyond the largest message queued")
+                                        .arg(queued)
+                                        .arg(m_outputSlack / (1024 * 1024)));
+        return;
+    }
     for (const QByteArray &frame : splitFrames(encoded, m_limits, m_nextStreamId++))
         m_socket->sendBinaryMessage(frame);
+    if (encoded.size() > m_outputSlack)
+        m_largeQueued.emplace_back(m_writtenBytes + m_socket->bytesToWrite(), encoded.size());
 }
 
 void MessageSocket::ping()
@@ -197,8 +254,11 @@ void MessageSocket::ping()
 
 void MessageSocket::fail(ErrorCode code, const QString &message)
 {
-    if (m_state != State::Closed)
-        send(Error{code, message});
+    if (m_state != State::Closed && m_socket) {
+        // Past the output bound too: the Error is the one message queued regardless.
+        for (const QByteArray &frame : splitFrames(encode(Error{code, message}), m_limits, m_nextStreamId++))
+            m_socket->sendBinaryMessage(frame);
+    }
     finish(fromLocalError(code), message);
 }
 
@@ -209,20 +269,23 @@ void MessageSocket::close(const QString &reason)
     finish(ConnectionError::None, reason);
 }
 
-void MessageSocket::finish(ConnectionError error, const QString &message)
+void MessageSocket::finish(ConnectionError error, const QString &rawMessage)
 {
     if (m_finished)
         return;
     m_finished = true;
+    const QString message = printable(rawMessage, 400); // peer text (Error, Goodbye, close reason) is logged
     m_state = State::Closed;
     m_handshakeTimer.stop();
     m_keepalive.stop();
     m_assembler.clear();
     if (error == ConnectionError::None)
-        qCInfo(lcProtocol) << "connection closed:" << message;
+        qCInfo(lcProtocol).noquote() << "connection closed:" << message;
     else
         qCWarning(lcProtocol).noquote() << "connection ended (" << connectionErrorName(error) << "):" << message;
-    if (m_socket && m_socket->state() != QAbstractSocket::UnconnectedState) {
+    // A peer that does not read keeps the socket open for a linger (~MessageSocket): closing it
+    // here would discard the queue, and the Error queued behind it, at once.
+    if (m_socket && !m_slowReader && m_socket->state() != QAbstractSocket::UnconnectedState) {
         m_socket->flush();
         m_socket->close(error == ConnectionError::None ? QWebSocketProtocol::CloseCodeNormal
                                                        : QWebSocketProtocol::CloseCodeProtocolError,
@@ -287,6 +350,12 @@ void MessageSocket::onDecoded(Message message, qint64 firstByteNs, qint64 arriva
         if (step.error) {
             fail(step.error->code, step.error->message);
             return;
+        }
+        if (step.authenticated && m_admission) {
+            if (std::optional<Error> refusal = m_admission()) {
+                fail(refusal->code, refusal->message);
+                return;
+            }
         }
         if (step.reply)
             send(*step.reply);

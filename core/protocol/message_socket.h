@@ -11,7 +11,10 @@
 #include <QTimer>
 #include <QUrl>
 
+#include <deque>
+#include <functional>
 #include <memory>
+#include <optional>
 
 QT_BEGIN_NAMESPACE
 class QWebSocket;
@@ -67,6 +70,15 @@ public:
     [[nodiscard]] const Limits &limits() const { return m_limits; }
     void setKeepaliveInterval(int ms); // default 20 s; 0 turns keepalive pings off
     void setHandshakeTimeout(int ms);  // default 15 s
+    // Bytes that may wait in the outgoing queue beyond the largest message still in it; a peer
+    // that lets the queue grow past that is failed with Error{SlowReader} (PROTOCOL.md §1).
+    void setOutputSlack(qint64 bytes);
+    [[nodiscard]] qint64 outputSlack() const { return m_outputSlack; }
+    [[nodiscard]] qint64 queuedBytes() const;
+    // Asked once the peer's proof verified and before this side answers with its own proof: an
+    // Error here is sent instead of the proof (the agent's Busy), so a refused peer never looks
+    // accepted.
+    void setAdmission(std::function<std::optional<Error>()> admission) { m_admission = std::move(admission); }
 
 Q_SIGNALS:
     void ready();
@@ -83,7 +95,8 @@ private:
     void onBinaryMessage(const QByteArray &frame);
     void onDecoded(Message message, qint64 firstByteNs, qint64 arrivalNs);
     void sendFrames(const QByteArray &encoded);
-    void finish(ConnectionError error, const QString &message);
+    void finish(ConnectionError error, const QString &rawMessage);
+    [[nodiscard]] bool outputOverflows(qint64 messageBytes);
 
     Role m_self;
     Limits m_limits;
@@ -97,6 +110,13 @@ private:
     qint64 m_fragmentStartNs = 0;
     qint64 m_lastHeardNs = 0;
     bool m_finished = false;
+    bool m_slowReader = false;
+    std::function<std::optional<Error>()> m_admission;
+    qint64 m_outputSlack;
+    qint64 m_writtenBytes = 0; // reported by the socket's bytesWritten
+    // Messages larger than the slack still (partly) in the outgoing queue: (end position in
+    // written-bytes coordinates, size). Smaller ones are covered by the slack itself.
+    std::deque<std::pair<qint64, qint64>> m_largeQueued;
 };
 
 } // namespace tandem::protocol

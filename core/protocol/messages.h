@@ -52,6 +52,7 @@ enum class ErrorCode : quint16 {
     Busy = 5,
     BadConfig = 6,
     Internal = 7,
+    SlowReader = 8, // the peer did not read what it was sent; its output queue passed the bound
 };
 
 struct Hello {

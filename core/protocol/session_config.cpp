@@ -1,9 +1,12 @@
 #include "session_config.h"
 
 #include <QJsonArray>
-#include <algorithm>
 #include <QJsonDocument>
 #include <QJsonObject>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
 
 namespace tandem::protocol {
 
@@ -13,19 +16,134 @@ QJsonArray toArray(const std::array<double, 3> &values)
     return QJsonArray{values[0], values[1], values[2]};
 }
 
-bool readTriple(const QJsonObject &o, const QString &key, std::array<double, 3> &out, QString *error)
+QString jsonTypeName(const QJsonValue &value)
 {
-    if (!o.contains(key))
-        return true;
-    const QJsonArray array = o.value(key).toArray();
-    if (array.size() != 3) {
-        *error = QStringLiteral("\"%1\" must hold three numbers").arg(key);
-        return false;
+    switch (value.type()) {
+    case QJsonValue::Null: return QStringLiteral("null");
+    case QJsonValue::Bool: return QStringLiteral("a bool");
+    case QJsonValue::Double: return QStringLiteral("a number");
+    case QJsonValue::String: return QStringLiteral("a string");
+    case QJsonValue::Array: return QStringLiteral("an array");
+    case QJsonValue::Object: return QStringLiteral("an object");
+    case QJsonValue::Undefined: break;
     }
-    for (int i = 0; i < 3; ++i)
-        out[i] = array[i].toDouble();
-    return true;
+    return QStringLiteral("nothing");
 }
+
+// Typed readers: a missing key keeps the default; a present key of the wrong JSON type (or a
+// non-integral number where an integer is expected) is an error that names the key. Qt's
+// QJsonValue::toInt(default) would silently return the default instead.
+class Reader {
+public:
+    explicit Reader(const QJsonObject &o) : m_o(o) {}
+
+    [[nodiscard]] const QString &error() const { return m_error; }
+
+    void string(const char *key, QString &out)
+    {
+        const QJsonValue v = m_o.value(QLatin1String(key));
+        if (v.isUndefined() || !m_error.isEmpty())
+            return;
+        if (!v.isString())
+            return fail(key, QStringLiteral("a string"), v);
+        out = v.toString();
+    }
+    void boolean(const char *key, bool &out)
+    {
+        const QJsonValue v = m_o.value(QLatin1String(key));
+        if (v.isUndefined() || !m_error.isEmpty())
+            return;
+        if (!v.isBool())
+            return fail(key, QStringLiteral("true or false"), v);
+        out = v.toBool();
+    }
+    void number(const char *key, double &out)
+    {
+        const QJsonValue v = m_o.value(QLatin1String(key));
+        if (v.isUndefined() || !m_error.isEmpty())
+            return;
+        if (!v.isDouble())
+            return fail(key, QStringLiteral("a number"), v);
+        out = v.toDouble();
+    }
+    void integer(const char *key, int &out)
+    {
+        const QJsonValue v = m_o.value(QLatin1String(key));
+        if (v.isUndefined() || !m_error.isEmpty())
+            return;
+        const double d = v.toDouble();
+        if (!v.isDouble() || d != std::floor(d) || d < double(std::numeric_limits<int>::min()) ||
+            d > double(std::numeric_limits<int>::max())) {
+            if (v.isDouble())
+                m_error = QStringLiteral("\"%1\" must be an integer, got %2").arg(QLatin1String(key)).arg(d);
+            else
+                fail(key, QStringLiteral("an integer"), v);
+            return;
+        }
+        out = int(d);
+    }
+    void strings(const char *key, QStringList &out)
+    {
+        const QJsonValue v = m_o.value(QLatin1String(key));
+        if (v.isUndefined() || !m_error.isEmpty())
+            return;
+        if (!v.isArray())
+            return fail(key, QStringLiteral("an array of strings"), v);
+        const QJsonArray array = v.toArray();
+        for (qsizetype i = 0; i < array.size(); ++i) {
+            if (!array[i].isString()) {
+                m_error = QStringLiteral("\"%1\"[%2] must be a string, got %3")
+                              .arg(QLatin1String(key))
+                              .arg(i)
+                              .arg(jsonTypeName(array[i]));
+                return;
+            }
+            out << array[i].toString();
+        }
+    }
+    void triple(const char *key, std::array<double, 3> &out)
+    {
+        const QJsonValue v = m_o.value(QLatin1String(key));
+        if (v.isUndefined() || !m_error.isEmpty())
+            return;
+        const QJsonArray array = v.toArray();
+        if (!v.isArray() || array.size() != 3 ||
+            std::any_of(array.begin(), array.end(), [](const QJsonValue &x) { return !x.isDouble(); })) {
+            m_error = QStringLiteral("\"%1\" must hold three numbers").arg(QLatin1String(key));
+            return;
+        }
+        for (int i = 0; i < 3; ++i)
+            out[size_t(i)] = array[i].toDouble();
+    }
+    void unsigned64(const char *key, quint64 &out)
+    {
+        const QJsonValue v = m_o.value(QLatin1String(key));
+        if (v.isUndefined() || !m_error.isEmpty())
+            return;
+        if (!v.isString())
+            return fail(key, QStringLiteral("a decimal string (JSON numbers lose bits above 2^53)"), v);
+        bool ok = false;
+        const QString text = v.toString();
+        const bool digitsOnly =
+            !text.isEmpty() && std::all_of(text.begin(), text.end(), [](QChar c) { return c.isDigit(); });
+        const quint64 value = text.toULongLong(&ok, 10);
+        if (!ok || !digitsOnly) {
+            m_error = QStringLiteral("\"%1\" must be a decimal integer from 0 to 18446744073709551615, got \"%2\"")
+                          .arg(QLatin1String(key), text.left(40));
+            return;
+        }
+        out = value;
+    }
+
+private:
+    void fail(const char *key, const QString &expected, const QJsonValue &got)
+    {
+        m_error = QStringLiteral("\"%1\" must be %2, got %3").arg(QLatin1String(key), expected, jsonTypeName(got));
+    }
+
+    const QJsonObject &m_o;
+    QString m_error;
+};
 
 std::optional<QJsonObject> parseObject(const QByteArray &json, QString *error)
 {
@@ -81,25 +199,29 @@ std::optional<SessionConfig> SessionConfig::fromJson(const QByteArray &json, QSt
         return std::nullopt;
     const QJsonObject &o = *object;
     SessionConfig c;
-    c.model = o.value(QStringLiteral("model")).toString(c.model);
-    for (const QJsonValue &name : o.value(QStringLiteral("classNames")).toArray())
-        c.classNames << name.toString();
-    c.channels = o.value(QStringLiteral("channels")).toInt(c.channels);
-    c.height = o.value(QStringLiteral("height")).toInt(c.height);
-    c.width = o.value(QStringLiteral("width")).toInt(c.width);
-    c.batchSize = o.value(QStringLiteral("batchSize")).toInt(c.batchSize);
-    c.epochs = o.value(QStringLiteral("epochs")).toInt(c.epochs);
-    c.optimizer = o.value(QStringLiteral("optimizer")).toString(c.optimizer);
-    c.learningRate = o.value(QStringLiteral("learningRate")).toDouble(c.learningRate);
-    c.momentum = o.value(QStringLiteral("momentum")).toDouble(c.momentum);
-    c.weightDecay = o.value(QStringLiteral("weightDecay")).toDouble(c.weightDecay);
-    c.seed = o.value(QStringLiteral("seed")).toString().toULongLong();
-    c.device = o.value(QStringLiteral("device")).toString(c.device);
-    c.precision = o.value(QStringLiteral("precision")).toString(c.precision);
-    c.deviceFlip = o.value(QStringLiteral("deviceFlip")).toBool(c.deviceFlip);
-    c.stepsPerEpoch = o.value(QStringLiteral("stepsPerEpoch")).toInt(c.stepsPerEpoch);
-    if (!readTriple(o, QStringLiteral("mean"), c.mean, error) || !readTriple(o, QStringLiteral("std"), c.std, error))
+    Reader r(o);
+    r.triple("mean", c.mean);
+    r.triple("std", c.std);
+    r.string("model", c.model);
+    r.strings("classNames", c.classNames);
+    r.integer("channels", c.channels);
+    r.integer("height", c.height);
+    r.integer("width", c.width);
+    r.integer("batchSize", c.batchSize);
+    r.integer("epochs", c.epochs);
+    r.string("optimizer", c.optimizer);
+    r.number("learningRate", c.learningRate);
+    r.number("momentum", c.momentum);
+    r.number("weightDecay", c.weightDecay);
+    r.unsigned64("seed", c.seed);
+    r.string("device", c.device);
+    r.string("precision", c.precision);
+    r.boolean("deviceFlip", c.deviceFlip);
+    r.integer("stepsPerEpoch", c.stepsPerEpoch);
+    if (!r.error().isEmpty()) {
+        *error = r.error();
         return std::nullopt;
+    }
 
     const QStringList models{QStringLiteral("auto"), QStringLiteral("cnn"), QStringLiteral("resnet18")};
     if (!models.contains(c.model))
@@ -125,6 +247,14 @@ std::optional<SessionConfig> SessionConfig::fromJson(const QByteArray &json, QSt
         *error = QStringLiteral("unknown precision \"%1\" (expected auto, fp32 or bf16)").arg(c.precision);
     else if (std::any_of(c.std.begin(), c.std.end(), [](double s) { return !(s > 0.0); }))
         *error = QStringLiteral("normalisation std must be positive");
+    else if (std::any_of(c.mean.begin(), c.mean.end(), [](double m) { return !(m >= 0.0 && m <= 1.0); }))
+        *error = QStringLiteral("normalisation mean must be on the 0..1 scale");
+    else if (!(c.momentum >= 0.0 && c.momentum <= 1.0))
+        *error = QStringLiteral("momentum %1 is out of range (0 to 1)").arg(c.momentum);
+    else if (!(c.weightDecay >= 0.0 && c.weightDecay <= 1.0))
+        *error = QStringLiteral("weight decay %1 is out of range (0 to 1)").arg(c.weightDecay);
+    else if (c.stepsPerEpoch < 0)
+        *error = QStringLiteral("stepsPerEpoch %1 is out of range (0: constant rate, or more)").arg(c.stepsPerEpoch);
     else
         return c;
     return std::nullopt;

@@ -1,5 +1,7 @@
 #include "dial_agent_connector.h"
 
+#include "auth.h"
+
 namespace tandem {
 
 DialAgentConnector::DialAgentConnector(QUrl url, QByteArray secret, QObject *parent)
@@ -13,6 +15,10 @@ void DialAgentConnector::begin()
 {
     if (m_secret.isEmpty()) {
         fail(protocol::ConnectionError::WrongSecret, tr("A secret is needed to connect to a remote agent."));
+        return;
+    }
+    if (const QString weak = protocol::auth::secretStrengthError(m_secret); !weak.isEmpty()) {
+        fail(protocol::ConnectionError::WrongSecret, weak); // the agent refuses such a secret too
         return;
     }
     if (!m_url.isValid() || (m_url.scheme() != QLatin1String("ws") && m_url.scheme() != QLatin1String("wss"))) {

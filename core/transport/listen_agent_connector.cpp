@@ -1,5 +1,7 @@
 #include "listen_agent_connector.h"
 
+#include "auth.h"
+
 #include <QWebSocket>
 #include <QWebSocketServer>
 
@@ -23,6 +25,10 @@ void ListenAgentConnector::begin()
 {
     if (m_secret.isEmpty()) {
         fail(protocol::ConnectionError::WrongSecret, tr("A secret is needed before an agent can dial in."));
+        return;
+    }
+    if (const QString weak = protocol::auth::secretStrengthError(m_secret); !weak.isEmpty()) {
+        fail(protocol::ConnectionError::WrongSecret, weak); // the agent refuses such a secret too
         return;
     }
     m_server = std::make_unique<QWebSocketServer>(QStringLiteral("tandem"), QWebSocketServer::NonSecureMode);

@@ -33,6 +33,7 @@ public:
     [[nodiscard]] QByteArray secret() const { return m_secret; }
     [[nodiscard]] QString error() const { return m_error; }
     [[nodiscard]] bool isRunning() const { return m_process.state() == QProcess::Running; }
+    [[nodiscard]] qint64 pid() const { return m_process.processId(); }
     // Everything the agent printed so far (stdout and stderr), for failure messages.
     [[nodiscard]] QString output();
 

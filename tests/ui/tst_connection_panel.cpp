@@ -138,7 +138,7 @@ private Q_SLOTS:
         panel.attach(&session);
         panel.setMode(AgentMode::Dial);
         panel.setUrl(QStringLiteral("ws://127.0.0.1:%1").arg(port));
-        panel.secretField()->setSecret("anything");
+        panel.secretField()->setSecret("anything-4Rg7Kq2Zx9Lw3Vb8");
         TrainingOptions options;
         options.preprocess.width = options.preprocess.height = 32;
         panel.applyTo(options);
@@ -153,7 +153,7 @@ private Q_SLOTS:
 #ifndef TANDEM_AGENT_PATH
         QFAIL("built without tandem-agent (TANDEM_BUILD_AGENT=OFF): this test needs the real agent");
 #else
-        AgentProcess agent(QByteArrayLiteral("the-right-secret"));
+        AgentProcess agent(QByteArrayLiteral("the-right-secret-4Rg7Kq2Zx9Lw3Vb8"));
         QVERIFY2(agent.start({QStringLiteral("--device"), QStringLiteral("cpu")}), qPrintable(agent.error()));
         const QUrl url = agent.url();
         QVERIFY2(url.isValid(), qPrintable(agent.output()));
@@ -163,7 +163,7 @@ private Q_SLOTS:
         panel.attach(&session);
         panel.setMode(AgentMode::Dial);
         panel.setUrl(url.toString());
-        panel.secretField()->setSecret("not-the-secret");
+        panel.secretField()->setSecret("not-the-secret-4Rg7Kq2Zx9Lw3Vb8");
         TrainingOptions options;
         options.preprocess.width = options.preprocess.height = 32;
         panel.applyTo(options);
@@ -181,7 +181,7 @@ private Q_SLOTS:
 #ifndef TANDEM_AGENT_PATH
         QFAIL("built without tandem-agent (TANDEM_BUILD_AGENT=OFF): this test needs the real agent");
 #else
-        AgentProcess agent(QByteArrayLiteral("shared"));
+        AgentProcess agent(QByteArrayLiteral("shared-4Rg7Kq2Zx9Lw3Vb8"));
         QVERIFY2(agent.start({QStringLiteral("--device"), QStringLiteral("cpu")}), qPrintable(agent.error()));
         const QUrl url = agent.url();
         QVERIFY2(url.isValid(), qPrintable(agent.output()));
@@ -191,7 +191,7 @@ private Q_SLOTS:
         panel.attach(&session);
         panel.setMode(AgentMode::Dial);
         panel.setUrl(url.toString());
-        panel.secretField()->setSecret("shared");
+        panel.secretField()->setSecret("shared-4Rg7Kq2Zx9Lw3Vb8");
         TrainingOptions options;
         options.model = QStringLiteral("cnn");
         options.epochs = 500; // still training when the agent goes

@@ -241,7 +241,7 @@ private Q_SLOTS:
 #ifndef TANDEM_AGENT_PATH
         QFAIL("built without tandem-agent (TANDEM_BUILD_AGENT=OFF): this test needs the real agent");
 #else
-        AgentProcess agent(QByteArrayLiteral("right"));
+        AgentProcess agent(QByteArrayLiteral("right-4Rg7Kq2Zx9Lw3Vb8"));
         QVERIFY2(agent.start({QStringLiteral("--device"), QStringLiteral("cpu")}), qPrintable(agent.error()));
         const QUrl url = agent.url();
         QVERIFY2(url.isValid(), qPrintable(agent.output()));
@@ -255,7 +255,7 @@ private Q_SLOTS:
         QTRY_COMPARE(opened.count(), 1);
         window.findChild<QRadioButton *>(QStringLiteral("modeDial"))->setChecked(true);
         window.findChild<QLineEdit *>(QStringLiteral("agentUrl"))->setText(url.toString());
-        window.findChild<SecretField *>()->setSecret("wrong");
+        window.findChild<SecretField *>()->setSecret("wrong-4Rg7Kq2Zx9Lw3Vb8");
         window.startAction()->trigger();
 
         QTRY_VERIFY_WITH_TIMEOUT(

@@ -2,6 +2,7 @@
 // version, malformed input (after which the same process keeps serving), and Busy.
 #include "agent_process.h"
 #include "agent_test_client.h"
+#include "raw_client.h"
 #include "auth.h"
 #include "fashion_mnist.h"
 #include "wire_codec.h"
@@ -22,71 +23,6 @@ SessionConfig smallConfig()
     SessionConfig config = FashionMnist::sessionConfig(8);
     return config;
 }
-
-// A bare QWebSocket speaking the protocol by hand, to send what MessageSocket never would.
-class RawClient {
-public:
-    explicit RawClient(const QUrl &url)
-    {
-        QObject::connect(&m_socket, &QWebSocket::binaryMessageReceived, &m_socket,
-                         [this](const QByteArray &frame) { m_received.push_back(frame); });
-        m_socket.open(url);
-    }
-
-    bool waitConnected()
-    {
-        return QTest::qWaitFor([this] { return m_socket.state() == QAbstractSocket::ConnectedState; }, 10000);
-    }
-
-    // The next decodable message from the agent (nullopt on timeout).
-    std::optional<Message> next(int timeoutMs = 15000)
-    {
-        if (!QTest::qWaitFor([this] { return !m_received.empty(); }, timeoutMs))
-            return std::nullopt;
-        const QByteArray frame = m_received.front();
-        m_received.erase(m_received.begin());
-        return decode(frame).message;
-    }
-
-    // Waits for a message of type T, skipping others (the agent's Hello, say).
-    template <typename T> std::optional<T> nextOf(int timeoutMs = 15000)
-    {
-        while (auto message = next(timeoutMs)) {
-            if (auto *found = std::get_if<T>(&*message))
-                return *found;
-        }
-        return std::nullopt;
-    }
-
-    // Completes the handshake as a client: answers the agent's Hello and waits for its proof.
-    bool authenticate(const QByteArray &secret)
-    {
-        const std::optional<Hello> agentHello = nextOf<Hello>();
-        if (!agentHello)
-            return false;
-        Hello hello;
-        hello.role = Role::Client;
-        hello.nonce = auth::makeNonce();
-        hello.software = QStringLiteral("tst_agent_auth raw client");
-        sendBinary(encode(hello));
-        sendBinary(encode(AuthProof{auth::proof(secret, Role::Client, agentHello->nonce, hello.nonce)}));
-        return nextOf<AuthProof>().has_value();
-    }
-
-    void sendBinary(const QByteArray &bytes)
-    {
-        m_socket.sendBinaryMessage(bytes);
-        m_socket.flush();
-    }
-    bool waitDisconnected()
-    {
-        return QTest::qWaitFor([this] { return m_socket.state() == QAbstractSocket::UnconnectedState; }, 15000);
-    }
-
-private:
-    QWebSocket m_socket;
-    std::vector<QByteArray> m_received;
-};
 
 } // namespace
 

@@ -184,6 +184,56 @@ void TestSessionConfig::invalidConfig_data()
     QTest::newRow("invalid JSON") << truncated << jsonError(truncated);
     QTest::newRow("empty") << QByteArray() << jsonError(QByteArray());
     QTest::newRow("not an object") << QByteArray("[1, 2, 3]") << "JSON document is not an object";
+    // Strict types: a present key of the wrong JSON type is an error naming the key, never the default.
+    QTest::newRow("channels as string") << with(QStringLiteral("channels"), QStringLiteral("3"))
+                                        << R"("channels" must be an integer, got a string)";
+    QTest::newRow("height fractional") << with(QStringLiteral("height"), 22.5)
+                                       << R"("height" must be an integer, got 22.5)";
+    QTest::newRow("width huge") << with(QStringLiteral("width"), 1e12) << R"("width" must be an integer, got 1e+12)";
+    QTest::newRow("batch null") << with(QStringLiteral("batchSize"), QJsonValue())
+                                << R"("batchSize" must be an integer, got null)";
+    QTest::newRow("epochs bool") << with(QStringLiteral("epochs"), true)
+                                 << R"("epochs" must be an integer, got a bool)";
+    QTest::newRow("lr as string") << with(QStringLiteral("learningRate"), QStringLiteral("0.1"))
+                                  << R"("learningRate" must be a number, got a string)";
+    QTest::newRow("momentum array") << with(QStringLiteral("momentum"), QJsonArray{0.9})
+                                    << R"("momentum" must be a number, got an array)";
+    QTest::newRow("model number") << with(QStringLiteral("model"), 18) << R"("model" must be a string, got a number)";
+    QTest::newRow("optimizer null") << with(QStringLiteral("optimizer"), QJsonValue())
+                                    << R"("optimizer" must be a string, got null)";
+    QTest::newRow("device bool") << with(QStringLiteral("device"), false) << R"("device" must be a string, got a bool)";
+    QTest::newRow("precision object") << with(QStringLiteral("precision"), QJsonObject{})
+                                      << R"("precision" must be a string, got an object)";
+    QTest::newRow("deviceFlip as 1") << with(QStringLiteral("deviceFlip"), 1)
+                                     << R"("deviceFlip" must be true or false, got a number)";
+    QTest::newRow("stepsPerEpoch string") << with(QStringLiteral("stepsPerEpoch"), QStringLiteral("10"))
+                                          << R"("stepsPerEpoch" must be an integer, got a string)";
+    QTest::newRow("classNames string") << with(QStringLiteral("classNames"), QStringLiteral("a,b"))
+                                       << R"("classNames" must be an array of strings, got a string)";
+    QTest::newRow("class name number") << with(QStringLiteral("classNames"), QJsonArray{QStringLiteral("a"), 2})
+                                       << R"("classNames"[1] must be a string, got a number)";
+    QTest::newRow("seed number")
+        << with(QStringLiteral("seed"), 42)
+        << R"("seed" must be a decimal string (JSON numbers lose bits above 2^53), got a number)";
+    QTest::newRow("seed not decimal") << with(QStringLiteral("seed"), QStringLiteral("-1"))
+                                      << R"("seed" must be a decimal integer from 0 to 18446744073709551615, got "-1")";
+    QTest::newRow("seed overflow")
+        << with(QStringLiteral("seed"), QStringLiteral("18446744073709551616"))
+        << R"("seed" must be a decimal integer from 0 to 18446744073709551615, got "18446744073709551616")";
+    QTest::newRow("mean of strings") << with(QStringLiteral("mean"), QJsonArray{QStringLiteral("a"), 0.5, 0.5})
+                                     << R"("mean" must hold three numbers)";
+    // Ranges that used to go unchecked (a negative weight decay reached libtorch: Internal).
+    QTest::newRow("weight decay negative")
+        << with(QStringLiteral("weightDecay"), -0.01) << "weight decay -0.01 is out of range (0 to 1)";
+    QTest::newRow("weight decay 2") << with(QStringLiteral("weightDecay"), 2)
+                                    << "weight decay 2 is out of range (0 to 1)";
+    QTest::newRow("momentum 1.5") << with(QStringLiteral("momentum"), 1.5) << "momentum 1.5 is out of range (0 to 1)";
+    QTest::newRow("momentum negative") << with(QStringLiteral("momentum"), -0.5)
+                                       << "momentum -0.5 is out of range (0 to 1)";
+    QTest::newRow("mean above 1") << with(QStringLiteral("mean"), QJsonArray{0.5, 128.0, 0.5})
+                                  << "normalisation mean must be on the 0..1 scale";
+    QTest::newRow("stepsPerEpoch negative")
+        << with(QStringLiteral("stepsPerEpoch"), -1) << "stepsPerEpoch -1 is out of range (0: constant rate, or more)";
 }
 
 void TestSessionConfig::invalidConfig()
@@ -208,6 +258,11 @@ void TestSessionConfig::boundariesAccepted_data()
     QTest::newRow("adamw") << with(QStringLiteral("optimizer"), QStringLiteral("adamw"));
     QTest::newRow("tiny lr") << with(QStringLiteral("learningRate"), 1e-9);
     QTest::newRow("fp32 on cpu") << with(QStringLiteral("precision"), QStringLiteral("fp32"));
+    QTest::newRow("integral double") << with(QStringLiteral("height"), 32.0);
+    QTest::newRow("weight decay 0") << with(QStringLiteral("weightDecay"), 0);
+    QTest::newRow("weight decay 1") << with(QStringLiteral("weightDecay"), 1);
+    QTest::newRow("momentum 0") << with(QStringLiteral("momentum"), 0);
+    QTest::newRow("seed max") << with(QStringLiteral("seed"), QStringLiteral("18446744073709551615"));
 }
 
 void TestSessionConfig::boundariesAccepted()

@@ -184,7 +184,7 @@ void TestTrainingSession::brokenImagesAreSkippedAndTrainingGoesOn()
 void TestTrainingSession::wrongSecretIsRefused()
 {
     // A real agent with one secret; the session dials it with another.
-    AgentProcess agent(QByteArrayLiteral("the-right-secret"));
+    AgentProcess agent(QByteArrayLiteral("the-right-secret-4Rg7Kq2Zx9Lw3Vb8"));
     QVERIFY2(agent.start({QStringLiteral("--device"), QStringLiteral("cpu")}), qPrintable(agent.error()));
     const QUrl url = agent.url();
 

@@ -44,9 +44,9 @@ void TestDialAgentConnector::handsOverAConfiguredSocket()
 
 void TestDialAgentConnector::aWrongSecretIsRefusedAsSuch()
 {
-    AgentProcess agent(QByteArrayLiteral("the-right-secret"));
+    AgentProcess agent(QByteArrayLiteral("the-right-secret-4Rg7Kq2Zx9Lw3Vb8"));
     QVERIFY2(agent.start({QStringLiteral("--device"), QStringLiteral("cpu")}), qPrintable(agent.error()));
-    DialAgentConnector connector(agent.url(), QByteArrayLiteral("not-the-secret"));
+    DialAgentConnector connector(agent.url(), QByteArrayLiteral("not-the-secret-4Rg7Kq2Zx9Lw3Vb8"));
     QSignalSpy connected(&connector, &AgentConnector::connected);
     QSignalSpy failed(&connector, &AgentConnector::failed);
     connector.start(testsupport::smallSessionConfigJson());
@@ -69,7 +69,7 @@ void TestDialAgentConnector::nobodyListeningIsReportedWithTheUrl()
     probe.close();
     const QUrl url(QStringLiteral("ws://127.0.0.1:%1").arg(port));
 
-    DialAgentConnector connector(url, QByteArrayLiteral("some-secret"));
+    DialAgentConnector connector(url, QByteArrayLiteral("some-secret-4Rg7Kq2Zx9Lw3Vb8"));
     QSignalSpy failed(&connector, &AgentConnector::failed);
     connector.start(testsupport::smallSessionConfigJson());
     QVERIFY(failed.wait(30'000));

@@ -25,7 +25,7 @@ private Q_SLOTS:
 
 void TestListenAgentConnector::handsOverTheAgentThatDialledIn()
 {
-    const QByteArray secret = QByteArrayLiteral("listen-secret");
+    const QByteArray secret = QByteArrayLiteral("listen-secret-4Rg7Kq2Zx9Lw3Vb8");
     ListenAgentConnector connector(QStringLiteral("127.0.0.1"), 0, secret);
     QSignalSpy listening(&connector, &AgentConnector::listening);
     QSignalSpy phases(&connector, &AgentConnector::phaseChanged);
@@ -51,14 +51,15 @@ void TestListenAgentConnector::handsOverTheAgentThatDialledIn()
 
 void TestListenAgentConnector::anAgentWithAnotherSecretIsRefusedAsSuch()
 {
-    ListenAgentConnector connector(QStringLiteral("127.0.0.1"), 0, QByteArrayLiteral("the-right-secret"));
+    ListenAgentConnector connector(QStringLiteral("127.0.0.1"), 0,
+                                   QByteArrayLiteral("the-right-secret-4Rg7Kq2Zx9Lw3Vb8"));
     QSignalSpy listening(&connector, &AgentConnector::listening);
     QSignalSpy connected(&connector, &AgentConnector::connected);
     QSignalSpy failed(&connector, &AgentConnector::failed);
     connector.start(testsupport::smallSessionConfigJson());
     QCOMPARE(listening.count(), 1);
 
-    AgentProcess agent(QByteArrayLiteral("another-secret"));
+    AgentProcess agent(QByteArrayLiteral("another-secret-4Rg7Kq2Zx9Lw3Vb8"));
     QVERIFY2(agent.startConnecting(listening.first().at(0).toUrl(), kAgentArguments), qPrintable(agent.error()));
     QVERIFY(failed.wait(30'000));
     QCOMPARE(connected.count(), 0);
@@ -73,7 +74,8 @@ void TestListenAgentConnector::aTakenPortIsReported()
     QVERIFY(squatter.listen(QHostAddress::LocalHost, 0));
     const quint16 port = squatter.serverPort();
 
-    ListenAgentConnector connector(QStringLiteral("127.0.0.1"), port, QByteArrayLiteral("secret"));
+    ListenAgentConnector connector(QStringLiteral("127.0.0.1"), port,
+                                   QByteArrayLiteral("secret-4Rg7Kq2Zx9Lw3Vb8-squatted-port"));
     QSignalSpy listening(&connector, &AgentConnector::listening);
     QSignalSpy failed(&connector, &AgentConnector::failed);
     connector.start(testsupport::smallSessionConfigJson());
