@@ -30,16 +30,22 @@ struct BaseImageResult {
 };
 
 // The deterministic, once-per-sample half of preprocessing (BaseImagePlan explains the split). JPEGs
-// are decoded by TurboJPEG at the smallest M/8 DCT scale that covers the base size (OpenCV offers only
-// 1/2, 1/4 and 1/8); other formats by OpenCV. Pure, thread-safe, never throws.
+// are decoded by TurboJPEG straight to RGB or gray at the smallest DCT scale that covers the base size,
+// among defaultDctScales(): 1/8, 1/4, 1/2, 1/1, since the other M/8 scales measured slower than a full
+// decode here (see there); any M/8 set can be passed. Other formats are decoded by OpenCV. Pure,
+// thread-safe, never throws.
 class BaseImageBuilder {
 public:
     BaseImageBuilder() = delete;
 
-    [[nodiscard]] static BaseImageResult build(const QByteArray &bytes, const PreprocessOptions &options);
+    // scales: the DCT scales a JPEG may be decoded at (defaultDctScales() unless measuring).
+    [[nodiscard]] static BaseImageResult build(const QByteArray &bytes, const PreprocessOptions &options,
+                                               const QVector<DctScale> &scales = defaultDctScales());
 
     // The scales this libjpeg-turbo offers (tjGetScalingFactors), each ≤ 1 (1/8, 1/4, 3/8, … 1/1).
     [[nodiscard]] static const QVector<DctScale> &dctScales();
+    // The scales build() picks from by default: the powers of two of dctScales(), libjpeg-turbo's SIMD ones.
+    [[nodiscard]] static const QVector<DctScale> &defaultDctScales();
 };
 
 } // namespace tandem

@@ -90,6 +90,10 @@ void TestBaseImageBuilder::dctScalesOfThisLibjpegTurbo()
         QVERIFY2(scales.contains(DctScale{m, 8}), qPrintable(QStringLiteral("%1/8 missing").arg(m)));
     for (const DctScale &scale : scales)
         QVERIFY(scale.num <= scale.denom);
+    const QVector<DctScale> powersOfTwo = {{1, 8}, {1, 4}, {1, 2}, {1, 1}};
+    QCOMPARE(BaseImageBuilder::defaultDctScales().size(), powersOfTwo.size());
+    for (const DctScale &scale : powersOfTwo)
+        QVERIFY(BaseImageBuilder::defaultDctScales().contains(scale));
 }
 
 void TestBaseImageBuilder::photos()
@@ -109,7 +113,7 @@ void TestBaseImageBuilder::photos()
         const QSize stored(header.width, header.height);
         const QSize baseSize(base.image.cols, base.image.rows);
         const QSize storedBase = header.transposed() ? baseSize.transposed() : baseSize;
-        const DctScale planned = BaseImagePlan::dctScale(stored, storedBase, BaseImageBuilder::dctScales());
+        const DctScale planned = BaseImagePlan::dctScale(stored, storedBase, BaseImageBuilder::defaultDctScales());
         QVERIFY(base.dctScale == planned);
         scalesSeen << QStringLiteral("%1/%2").arg(base.dctScale.num).arg(base.dctScale.denom);
 
@@ -127,16 +131,21 @@ void TestBaseImageBuilder::photos()
 void TestBaseImageBuilder::exifOrientation_data()
 {
     QTest::addColumn<int>("orientation");
-    QTest::addColumn<QPoint>("marker"); // where the stored top-left marker is displayed
+    QTest::addColumn<QPoint>("marker");  // where the stored top-left marker is displayed
+    QTest::addColumn<bool>("allScales"); // every M/8 scale, or the default powers of two
     // Stored image 320×200; marker centred at (30, 30). The same table as tst_image_preprocessor's.
-    QTest::newRow("1 normal") << 1 << QPoint(30, 30);
-    QTest::newRow("2 mirrored") << 2 << QPoint(289, 30);
-    QTest::newRow("3 rotated 180") << 3 << QPoint(289, 169);
-    QTest::newRow("4 upside-down mirror") << 4 << QPoint(30, 169);
-    QTest::newRow("5 transposed") << 5 << QPoint(30, 30);
-    QTest::newRow("6 rotated 90 clockwise") << 6 << QPoint(169, 30);
-    QTest::newRow("7 transversed") << 7 << QPoint(169, 289);
-    QTest::newRow("8 rotated 90 anticlockwise") << 8 << QPoint(30, 289);
+    const struct {
+        const char *name;
+        int orientation;
+        QPoint marker;
+    } rows[] = {{"1 normal", 1, {30, 30}},        {"2 mirrored", 2, {289, 30}},
+                {"3 rotated 180", 3, {289, 169}}, {"4 upside-down mirror", 4, {30, 169}},
+                {"5 transposed", 5, {30, 30}},    {"6 rotated 90 clockwise", 6, {169, 30}},
+                {"7 transversed", 7, {169, 289}}, {"8 rotated 90 anticlockwise", 8, {30, 289}}};
+    for (const auto &row : rows) {
+        for (const bool all : {false, true})
+            QTest::addRow("%s, %s", row.name, all ? "M/8" : "powers of two") << row.orientation << row.marker << all;
+    }
 }
 
 void TestBaseImageBuilder::exifOrientation()
@@ -148,12 +157,15 @@ void TestBaseImageBuilder::exifOrientation()
     const QByteArray jpeg = TestImages::withExifOrientation(TestImages::encode(photo, ".jpg"), orientation);
     const QSize displayed = orientation >= 5 ? QSize(200, 320) : QSize(320, 200);
 
-    // A 96 px training size: the base (shorter side 111) comes from a 5/8 DCT-scaled decode.
+    // A 96 px training size: the base (shorter side 111) comes from a 5/8 DCT-scaled decode among all
+    // M/8 scales, from a full decode among the default powers of two.
     const PreprocessOptions options = makeOptions(96, 96, Color::Rgb, Crop::Center);
-    const BaseImageResult base = BaseImageBuilder::build(jpeg, options);
+    QFETCH(bool, allScales);
+    const BaseImageResult base = BaseImageBuilder::build(
+        jpeg, options, allScales ? BaseImageBuilder::dctScales() : BaseImageBuilder::defaultDctScales());
     QVERIFY2(base.ok(), qPrintable(base.error));
     QCOMPARE(base.originalSize, displayed);
-    QVERIFY(base.dctScale == (DctScale{5, 8}));
+    QVERIFY(base.dctScale == (allScales ? DctScale{5, 8} : DctScale{1, 1}));
     const double s = double(base.image.cols) / displayed.width();
     QCOMPARE(QSize(base.image.cols, base.image.rows), BaseImagePlan::baseSize(displayed, options));
     const int mx = int(marker.x() * s);
@@ -165,7 +177,9 @@ void TestBaseImageBuilder::exifOrientation()
     // The base path's crop agrees with today's full path on the oriented photo.
     const PreprocessResult today = ImagePreprocessor::preprocessBytes(jpeg, options, 0);
     QVERIFY2(today.ok(), qPrintable(today.error));
-    const cv::Mat cropped = baseThenCrop(jpeg, options, 0);
+    const AugmentParams params =
+        BaseImagePlan::augmentParams(base.originalSize, QSize(base.image.cols, base.image.rows), options, 0);
+    const cv::Mat cropped = BaseImageCropper::apply(base.image, params, options);
     QVERIFY2(meanAbsDifference(cropped, today.image) < 3.0,
              qPrintable(QString::number(meanAbsDifference(cropped, today.image))));
 }
