@@ -92,6 +92,8 @@ private Q_SLOTS:
     void badPayloads();
     void everyTruncationRejected_data();
     void everyTruncationRejected();
+    void mutatedPayloads_data();
+    void mutatedPayloads();
     void badArguments();
 };
 
@@ -295,6 +297,42 @@ void TestImageCodec::everyTruncationRejected()
     }
     QVERIFY(checked > 20);
     QVERIFY(ImageCodec::decode(bytes, codec, expectedOf(image)).ok());
+}
+
+void TestImageCodec::mutatedPayloads_data()
+{
+    QTest::addColumn<Codec>("codec");
+    for (const Codec codec : {Codec::Lossless, Codec::Jpeg})
+        QTest::addRow("%s", ImageCodec::codecName(codec)) << codec;
+}
+
+void TestImageCodec::mutatedPayloads()
+{
+    // Real payloads with bytes overwritten at random: each decode either fails with a message or gives
+    // exactly the expected image, and never crashes (run under ASan in the asan preset).
+    QFETCH(Codec, codec);
+    const cv::Mat image = basePhoto("Garden.jpg", 3)(cv::Rect(0, 0, 120, 80)).clone();
+    const QByteArray bytes = encoded(image, codec);
+    QRandomGenerator random(11);
+    int rejected = 0;
+    constexpr int kTrials = 400;
+    for (int trial = 0; trial < kTrials; ++trial) {
+        QByteArray mutated = bytes;
+        const int edits = 1 + int(random.bounded(4));
+        for (int e = 0; e < edits; ++e)
+            mutated[int(random.bounded(quint32(mutated.size())))] = char(random.bounded(256));
+        const ImageCodec::DecodeResult result = ImageCodec::decode(mutated, codec, expectedOf(image));
+        if (result.ok()) {
+            QCOMPARE(result.image.pixels.size(), qsizetype(image.total() * 3));
+        } else {
+            QVERIFY(!result.message.isEmpty());
+            ++rejected;
+        }
+    }
+    // PNG's CRCs catch nearly every edit; JPEG's entropy data mostly decodes to other pixels.
+    qInfo("%s: %d of %d mutated payloads rejected", ImageCodec::codecName(codec), rejected, kTrials);
+    if (codec == Codec::Lossless)
+        QVERIFY2(rejected > kTrials * 9 / 10, qPrintable(QString::number(rejected)));
 }
 
 void TestImageCodec::badArguments()
