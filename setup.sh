@@ -13,6 +13,7 @@ PACKAGES=(
   g++ cmake ninja-build pkg-config
   qt6-base-dev libqt6opengl6-dev "qt6-websockets-dev|libqt6websockets6-dev" "qt6-charts-dev|libqt6charts6-dev" "libqt6svg6-dev|qt6-svg-dev"
   libgl-dev libopencv-dev libopencv-contrib-dev libxxhash-dev zlib1g-dev libarchive-dev
+  libturbojpeg0-dev libpng-dev   # the wire image codecs (core/imagecodec), shared by the client and the agent
   libtorch-dev
   dataset-fashion-mnist   # real sample data, and the data of the end-to-end tests
 )

@@ -144,18 +144,10 @@ private:
         if (!m_header.ok())
             return fail(m_header.error);
         m_result.originalSize = m_header.orientedSize(); // known even when refused below
-        if (m_header.pixels() > m_options.maxPixels) {
-            return fail(QStringLiteral("image is %1×%2 = %3 Mpixel, over the %4 Mpixel limit")
-                            .arg(m_header.width)
-                            .arg(m_header.height)
-                            .arg(formatAmount(double(m_header.pixels()) / 1e6),
-                                 formatAmount(double(m_options.maxPixels) / 1e6)));
-        }
+        if (const QString refused = ImagePreprocessor::refuseBeforeDecode(m_header, bytes, m_options);
+            !refused.isEmpty())
+            return fail(refused);
         const char *formatName = ImageProbe::formatName(m_header.format);
-        if (m_header.format == ImageFormat::Jpeg && !ImageProbe::jpegIsComplete(bytes))
-            return fail(QStringLiteral("corrupt or truncated JPEG"));
-        if (bytes.size() > INT_MAX)
-            return fail(fileTooLarge(bytes.size(), INT_MAX));
 
         m_plan = ImagePreprocessor::planCrop(m_result.originalSize, m_options, m_seed);
         const int factor = m_options.reducedDecode
@@ -278,6 +270,22 @@ void processBytes(const QByteArray &bytes, const PreprocessOptions &options, qui
 }
 
 } // namespace
+
+QString ImagePreprocessor::refuseBeforeDecode(const ImageHeader &header, const QByteArray &bytes,
+                                              const PreprocessOptions &options)
+{
+    if (header.pixels() > options.maxPixels) {
+        return QStringLiteral("image is %1×%2 = %3 Mpixel, over the %4 Mpixel limit")
+            .arg(header.width)
+            .arg(header.height)
+            .arg(formatAmount(double(header.pixels()) / 1e6), formatAmount(double(options.maxPixels) / 1e6));
+    }
+    if (header.format == ImageFormat::Jpeg && !ImageProbe::jpegIsComplete(bytes))
+        return QStringLiteral("corrupt or truncated JPEG");
+    if (bytes.size() > INT_MAX)
+        return fileTooLarge(bytes.size(), INT_MAX);
+    return {};
+}
 
 quint64 ImagePreprocessor::contentId(QByteArrayView bytes)
 {

@@ -59,6 +59,11 @@ public:
     // Applies an EXIF orientation (1..8) to a decoded image, as a viewer displays it.
     [[nodiscard]] static cv::Mat applyOrientation(const cv::Mat &image, int orientation);
 
+    // Why a probed image is refused before any pixel is decoded (over maxPixels, a truncated JPEG, over
+    // 2 GiB); empty when it may be decoded. Shared with BaseImageBuilder, so both refuse alike.
+    [[nodiscard]] static QString refuseBeforeDecode(const ImageHeader &header, const QByteArray &bytes,
+                                                    const PreprocessOptions &options);
+
     // XXH3-64 of the bytes: the content id carried on the wire.
     [[nodiscard]] static quint64 contentId(QByteArrayView bytes);
 };
