@@ -24,6 +24,7 @@ TEST_PACKAGES=(
   file dpkg-dev                       # cpack -G DEB reads the binaries (file, dpkg-shlibdeps)
   python3-nbclient python3-ipykernel  # runs the Colab notebook in the tests
   qt6-qpa-plugins                     # the offscreen platform for GUI tests
+  clang-14 libclang-rt-14-dev         # libFuzzer: the fuzz preset and its short pass (tests/fuzz)
 )
 RUN_PACKAGES=(qt6-qpa-plugins fonts-dejavu-core)
 # tests/packaging/package_check.py reads these lists through `./setup.sh packages`: a file that the
