@@ -29,7 +29,8 @@ template <typename T> void check(const QByteArray &json, const char *what)
     QString again;
     const std::optional<T> second = T::fromJson(once, &again);
     if (!second) {
-        std::fprintf(stderr, "%s written by toJson does not parse: %s\n%s\n", what, qPrintable(again), once.constData());
+        std::fprintf(stderr, "%s written by toJson does not parse: %s\n%s\n", what, qPrintable(again),
+                     once.constData());
         std::abort();
     }
     if (second->toJson() != once) {

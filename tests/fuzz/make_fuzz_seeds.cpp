@@ -18,7 +18,8 @@ bool write(const QString &path, const QByteArray &bytes)
 {
     QFile file(path);
     if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size()) {
-        std::fprintf(stderr, "make-fuzz-seeds: cannot write %s: %s\n", qPrintable(path), qPrintable(file.errorString()));
+        std::fprintf(stderr, "make-fuzz-seeds: cannot write %s: %s\n", qPrintable(path),
+                     qPrintable(file.errorString()));
         return false;
     }
     return true;
@@ -63,25 +64,26 @@ std::vector<Message> sampleMessages()
     config.channels = 1;
     config.height = config.width = 28;
 
-    return {Hello{1, 1, Role::Client, QByteArray(kNonceBytes, '\x5a'), QStringLiteral("tandem 0.1.0")},
-            AuthProof{QByteArray(kProofBytes, '\x11')},
-            SessionConfigMessage{config.toJson()},
-            SessionReady{SessionInfo{QStringLiteral("cpu"), QStringLiteral("cnn"), 1000, QStringLiteral("1.13"),
-                                     QStringLiteral("fp32"), {}, 8}
-                             .toJson()},
-            Credit{4},
-            batch,
-            EpochEnd{1, Split::Train, 3},
-            step,
-            epoch,
-            Ping{5},
-            Pong{5, 6, 7},
-            Error{ErrorCode::BadConfig, QStringLiteral("height: out of range")},
-            Goodbye{QStringLiteral("done")},
-            WeightsRequest{},
-            Weights{QStringLiteral("torch-pickle-state-dict"), QByteArray("PK\x03\x04", 4)},
-            infer,
-            Fragment{1, 0, 2, 6, QByteArray("abc")}};
+    return {
+        Hello{1, 1, Role::Client, QByteArray(kNonceBytes, '\x5a'), QStringLiteral("tandem 0.1.0")},
+        AuthProof{QByteArray(kProofBytes, '\x11')},
+        SessionConfigMessage{config.toJson()},
+        SessionReady{SessionInfo{
+            QStringLiteral("cpu"), QStringLiteral("cnn"), 1000, QStringLiteral("1.13"), QStringLiteral("fp32"), {}, 8}
+                         .toJson()},
+        Credit{4},
+        batch,
+        EpochEnd{1, Split::Train, 3},
+        step,
+        epoch,
+        Ping{5},
+        Pong{5, 6, 7},
+        Error{ErrorCode::BadConfig, QStringLiteral("height: out of range")},
+        Goodbye{QStringLiteral("done")},
+        WeightsRequest{},
+        Weights{QStringLiteral("torch-pickle-state-dict"), QByteArray("PK\x03\x04", 4)},
+        infer,
+        Fragment{1, 0, 2, 6, QByteArray("abc")}};
 }
 
 QByteArray lengthPrefixed(const std::vector<QByteArray> &frames)
@@ -115,7 +117,8 @@ int main(int argc, char **argv)
     bool ok = true;
     int index = 0;
     for (const Message &message : sampleMessages()) {
-        const QString name = QStringLiteral("%1-%2").arg(index++, 2, 10, QLatin1Char('0')).arg(QLatin1String(typeName(typeOf(message))));
+        const QString name =
+            QStringLiteral("%1-%2").arg(index++, 2, 10, QLatin1Char('0')).arg(QLatin1String(typeName(typeOf(message))));
         ok &= write(root.filePath(QStringLiteral("wire/") + name), encode(message));
         if (const auto *config = std::get_if<SessionConfigMessage>(&message))
             ok &= write(root.filePath(QStringLiteral("session_config/config.json")), config->json);
