@@ -11,9 +11,12 @@ Q_LOGGING_CATEGORY(lcProtocol, "tandem.protocol")
 namespace tandem::protocol {
 
 namespace {
-constexpr int kDefaultKeepaliveMs = 20'000; // tunnels close sockets idle for ~100 s
+// Tunnels close sockets idle for ~100 s, and a half-open one (the peer gone without a FIN) must be
+// seen as a drop within a minute: a ping every 12 s, and silence past 3 intervals (36 s) is a drop,
+// noticed at the next tick, so between 36 and 48 s after the last message.
+constexpr int kDefaultKeepaliveMs = 12'000;
 constexpr int kDefaultHandshakeMs = 15'000;
-constexpr int kSilentIntervalsBeforeTimeout = 4;
+constexpr int kSilentIntervalsBeforeTimeout = 3;
 // Normal output is small (metrics, credits) apart from Weights (ResNet-18: ~45 MB), which the
 // bound exempts as "the largest message in the queue"; 16 MiB beyond it is far more than a peer
 // that reads lets pile up, and small enough to stop a peer that does not read at once.
@@ -76,7 +79,8 @@ MessageSocket::MessageSocket(Role self, QByteArray secret, Limits limits, QObjec
         const qint64 silentNs = monotonicNs() - m_lastHeardNs;
         if (silentNs > qint64(kSilentIntervalsBeforeTimeout) * m_keepalive.interval() * 1'000'000) {
             finish(ConnectionError::Timeout,
-                   QStringLiteral("no answer from the peer for %1 s").arg(silentNs / 1'000'000'000));
+                   QStringLiteral("no answer from the peer for %1 s")
+                       .arg(double(silentNs) / 1e9, 0, 'f', silentNs < 10'000'000'000 ? 1 : 0));
             if (m_socket)
                 m_socket->abort();
             return;

@@ -68,7 +68,7 @@ public:
     [[nodiscard]] QString peerSoftware() const { return m_handshake.peerSoftware(); }
     [[nodiscard]] QString peerAddress() const;
     [[nodiscard]] const Limits &limits() const { return m_limits; }
-    void setKeepaliveInterval(int ms); // default 20 s; 0 turns keepalive pings off
+    void setKeepaliveInterval(int ms); // default 12 s (a drop after 3 silent intervals); 0: off
     void setHandshakeTimeout(int ms);  // default 15 s
     // Bytes that may wait in the outgoing queue beyond the largest message still in it; a peer
     // that lets the queue grow past that is failed with Error{SlowReader} (PROTOCOL.md §1).

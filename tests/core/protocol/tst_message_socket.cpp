@@ -6,6 +6,8 @@
 #include "session_config.h"
 #include "wire_codec.h"
 
+#include "tcp_relay.h"
+
 #include <QHostAddress>
 #include <QPointer>
 #include <QRandomGenerator>
@@ -138,6 +140,8 @@ private Q_SLOTS:
     void rawPeerRejected();
     void handshakeTimeout();
     void keepaliveTimeout();
+    void cutLinkDropsBothEnds();
+    void halfOpenLinkTimesOutOnBothEnds();
     void helloAfterAuthentication();
 
 private:
@@ -145,6 +149,7 @@ private:
     // The agent-side MessageSocket takes over the next connection the server accepts.
     void agentAccepts(const QByteArray &secret);
     void connectPair(const QByteArray &agentSecret, const QByteArray &clientSecret);
+    void connectThroughRelay(TcpRelay &relay, const QByteArray &secret);
     // Waits for both sides to be ready.
     [[nodiscard]] bool waitReady();
 
@@ -176,6 +181,14 @@ void TestMessageSocket::agentAccepts(const QByteArray &secret)
         m_accepted = socket;
         m_agent->attach(socket);
     });
+}
+
+// Both ends through a real TCP relay (tests/support/tcp_relay.h), which a test cuts or freezes.
+void TestMessageSocket::connectThroughRelay(TcpRelay &relay, const QByteArray &secret)
+{
+    agentAccepts(secret);
+    m_client = std::make_unique<MessageSocket>(Role::Client, secret);
+    m_client->open(QUrl(QStringLiteral("ws://127.0.0.1:%1").arg(relay.port())));
 }
 
 void TestMessageSocket::connectPair(const QByteArray &agentSecret, const QByteArray &clientSecret)
@@ -522,8 +535,50 @@ void TestMessageSocket::keepaliveTimeout()
 
     QTRY_COMPARE_WITH_TIMEOUT(agentClosed.size(), 1, kTimeoutMs);
     QCOMPARE(closedError(agentClosed), ConnectionError::Timeout);
-    QVERIFY(raw.events.count(QLatin1String("Ping")) >= 1); // pinged each interval until 4 passed in silence
+    QVERIFY(raw.events.count(QLatin1String("Ping")) >= 1); // pinged each interval until 3 passed in silence
     QTRY_VERIFY_WITH_TIMEOUT(raw.events.contains(QLatin1String("disconnected")), kTimeoutMs);
+}
+
+// A tunnel restart: the relay aborts both TCP connections. Each end sees a drop, not a timeout.
+void TestMessageSocket::cutLinkDropsBothEnds()
+{
+    TcpRelay relay(QHostAddress::LocalHost, m_server->serverPort());
+    QVERIFY(relay.listen());
+    connectThroughRelay(relay, auth::generateSecret());
+    QVERIFY(waitReady());
+    QSignalSpy clientClosed(m_client.get(), &MessageSocket::closed);
+    QSignalSpy agentClosed(m_agent.get(), &MessageSocket::closed);
+    relay.cut();
+    QTRY_COMPARE_WITH_TIMEOUT(clientClosed.size(), 1, kTimeoutMs);
+    QTRY_COMPARE_WITH_TIMEOUT(agentClosed.size(), 1, kTimeoutMs);
+    QCOMPARE(closedError(clientClosed), ConnectionError::Dropped);
+    QCOMPARE(closedError(agentClosed), ConnectionError::Dropped);
+}
+
+// A half-open link: bytes stop flowing and no side is told. Keepalive on each end must notice the
+// silence (three intervals without a message) and call it a drop, in both directions.
+void TestMessageSocket::halfOpenLinkTimesOutOnBothEnds()
+{
+    TcpRelay relay(QHostAddress::LocalHost, m_server->serverPort());
+    QVERIFY(relay.listen());
+    connectThroughRelay(relay, auth::generateSecret());
+    QVERIFY(waitReady());
+    QSignalSpy clientClosed(m_client.get(), &MessageSocket::closed);
+    QSignalSpy agentClosed(m_agent.get(), &MessageSocket::closed);
+    // 250 ms: a loaded CI machine may stall the event loop for a fraction of the 750 ms deadline.
+    m_client->setKeepaliveInterval(250);
+    m_agent->setKeepaliveInterval(250);
+    // Pings flow while the link works: nobody times out over eight intervals.
+    QTest::qWait(2000);
+    QCOMPARE(clientClosed.size(), 0);
+    QCOMPARE(agentClosed.size(), 0);
+    relay.setFrozen(true);
+    QTRY_COMPARE_WITH_TIMEOUT(clientClosed.size(), 1, kTimeoutMs);
+    QTRY_COMPARE_WITH_TIMEOUT(agentClosed.size(), 1, kTimeoutMs);
+    QCOMPARE(closedError(clientClosed), ConnectionError::Timeout);
+    QCOMPARE(closedError(agentClosed), ConnectionError::Timeout);
+    QVERIFY2(closedMessage(clientClosed).contains(QLatin1String("no answer from the peer")),
+             qPrintable(closedMessage(clientClosed)));
 }
 
 void TestMessageSocket::helloAfterAuthentication()

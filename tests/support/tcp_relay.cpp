@@ -1,0 +1,74 @@
+#include "tcp_relay.h"
+
+TcpRelay::TcpRelay(QHostAddress target, quint16 targetPort, QObject *parent)
+    : QObject(parent), m_target(std::move(target)), m_targetPort(targetPort)
+{
+    connect(&m_server, &QTcpServer::newConnection, this, &TcpRelay::onNewConnection);
+}
+
+TcpRelay::~TcpRelay()
+{
+    cut();
+}
+
+bool TcpRelay::listen(quint16 port)
+{
+    return m_server.listen(QHostAddress::LocalHost, port);
+}
+
+int TcpRelay::open() const
+{
+    int count = 0;
+    for (const auto &pair : m_pairs)
+        if (pair->downstream && pair->downstream->state() == QAbstractSocket::ConnectedState)
+            ++count;
+    return count;
+}
+
+void TcpRelay::cut()
+{
+    for (const auto &pair : m_pairs)
+        for (QTcpSocket *socket : {pair->downstream.data(), pair->upstream.data()})
+            if (socket)
+                socket->abort();
+    m_pairs.clear();
+}
+
+void TcpRelay::onNewConnection()
+{
+    while (QTcpSocket *downstream = m_server.nextPendingConnection()) {
+        ++m_accepted;
+        auto pair = std::make_unique<Pair>();
+        pair->downstream = downstream;
+        downstream->setParent(this);
+        auto *upstream = new QTcpSocket(this);
+        pair->upstream = upstream;
+        // Until the upstream connects, the downstream's bytes wait in its read buffer.
+        connect(upstream, &QTcpSocket::connected, this, [this, downstream, upstream] {
+            forward(downstream, upstream);
+            Q_EMIT connectionRelayed();
+        });
+        connect(downstream, &QTcpSocket::readyRead, this, [this, downstream, upstream] {
+            if (upstream->state() == QAbstractSocket::ConnectedState)
+                forward(downstream, upstream);
+        });
+        connect(upstream, &QTcpSocket::readyRead, this,
+                [this, downstream, upstream] { forward(upstream, downstream); });
+        // One side closing closes the other, as a relay (or a tunnel) would.
+        connect(downstream, &QTcpSocket::disconnected, upstream, &QTcpSocket::disconnectFromHost);
+        connect(upstream, &QTcpSocket::disconnected, downstream, &QTcpSocket::disconnectFromHost);
+        connect(upstream, &QTcpSocket::errorOccurred, downstream,
+                [downstream](QAbstractSocket::SocketError) { downstream->abort(); });
+        upstream->connectToHost(m_target, m_targetPort);
+        m_pairs.push_back(std::move(pair));
+    }
+}
+
+void TcpRelay::forward(QTcpSocket *from, QTcpSocket *to)
+{
+    const QByteArray bytes = from->readAll();
+    if (m_frozen || bytes.isEmpty())
+        return;
+    m_forwarded += bytes.size();
+    to->write(bytes);
+}
