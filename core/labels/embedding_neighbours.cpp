@@ -54,17 +54,24 @@ std::optional<EmbeddingNeighbours::Result> EmbeddingNeighbours::similarPairs(con
     Result result;
     const auto similarity = [&](int a, int b) { return float(unit.row(a).dot(unit.row(b))); };
     if (count < options.exactBelow) {
-        for (int a = 0; a < count; ++a) {
+        // All pairs, as blocks of a matrix product (cv::gemm) rather than one dot product per pair.
+        constexpr int kRowsPerBlock = 512;
+        cv::Mat similarities;
+        for (int first = 0; first < count; first += kRowsPerBlock) {
             if (cancelled(cancel))
                 return std::nullopt;
-            if (!hasDirection[std::size_t(a)])
-                continue;
-            for (int b = a + 1; b < count; ++b)
-                if (hasDirection[std::size_t(b)]) {
-                    const float s = similarity(a, b);
-                    if (s >= options.minSimilarity)
-                        result.pairs.push_back({a, b, s});
-                }
+            const int rows = std::min(kRowsPerBlock, count - first);
+            cv::gemm(unit.rowRange(first, first + rows), unit.rowRange(first, count), 1.0, cv::noArray(), 0.0,
+                     similarities, cv::GEMM_2_T);
+            for (int r = 0; r < rows; ++r) {
+                const int a = first + r;
+                if (!hasDirection[std::size_t(a)])
+                    continue;
+                const float *row = similarities.ptr<float>(r);
+                for (int b = a + 1; b < count; ++b)
+                    if (row[b - first] >= options.minSimilarity && hasDirection[std::size_t(b)])
+                        result.pairs.push_back({a, b, row[b - first]});
+            }
         }
         return result;
     }
