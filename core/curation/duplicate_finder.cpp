@@ -1,5 +1,7 @@
 #include "curation/duplicate_finder.h"
 
+#include "common/representative_clusters.h"
+
 #include <algorithm>
 #include <numeric>
 #include <cstdlib>
@@ -82,7 +84,7 @@ std::vector<DuplicateGroup> DuplicateFinder::find(const DatasetManifest &manifes
 
     // Every pair that matches twice over: pHash first (a popcount), the thumbnails only then.
     const size_t count = byContent.size();
-    std::vector<std::vector<std::pair<size_t, int>>> matches(count); // slot → (slot, pHash distance)
+    std::vector<std::vector<size_t>> matches(count); // slot → matching slots
     for (size_t a = 0; a < count; ++a) {
         if (cancel && cancel->load(std::memory_order_relaxed))
             return {};
@@ -95,33 +97,19 @@ std::vector<DuplicateGroup> DuplicateFinder::find(const DatasetManifest &manifes
             if (distance > nearThreshold ||
                 thumbnailDifference(*firstHashes[a], *firstHashes[b]) > kMaxThumbnailDifference)
                 continue;
-            matches[a].emplace_back(b, distance);
-            matches[b].emplace_back(a, distance);
+            matches[a].push_back(b);
+            matches[b].push_back(a);
         }
     }
-    // Representatives by most matches first (ties by entry order), each taking its unassigned matches.
-    std::vector<size_t> order(count);
-    std::iota(order.begin(), order.end(), size_t(0));
-    std::stable_sort(order.begin(), order.end(),
-                     [&matches](size_t a, size_t b) { return matches[a].size() > matches[b].size(); });
-    std::vector<bool> assigned(count, false);
     std::vector<DuplicateGroup> nearGroups;
-    for (size_t representative : order) {
-        if (assigned[representative] || matches[representative].empty())
-            continue;
-        assigned[representative] = true;
+    for (const RepresentativeCluster &cluster : clusterAroundRepresentatives(matches)) {
         DuplicateGroup group;
         group.kind = DuplicateGroup::Kind::Near;
-        group.members = byContent[representative];
-        for (const auto &[slot, distance] : matches[representative]) {
-            if (assigned[slot])
-                continue;
-            assigned[slot] = true;
-            group.maxDistance = std::max(group.maxDistance, distance);
+        for (const size_t slot : cluster.members) {
+            group.maxDistance = std::max(
+                group.maxDistance, ImageHasher::hammingDistance(perceptual[cluster.representative], perceptual[slot]));
             group.members.insert(group.members.end(), byContent[slot].begin(), byContent[slot].end());
         }
-        if (group.members.size() < byContent[representative].size() + 1)
-            continue; // its matches all went to earlier representatives
         describe(group, manifest);
         nearGroups.push_back(std::move(group));
     }

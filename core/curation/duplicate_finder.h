@@ -30,9 +30,8 @@ struct DuplicateGroup {
 // need: on 28 × 28 Fashion-MNIST, 0.6 % of all pairs of images have pHashes within 8 bits, while
 // JPEG re-encodes differ by 1–3 levels and the median pair of those look-alikes by about 29.
 //
-// Groups form around a representative, never by chaining: the image with the most matches founds
-// a group of its unassigned matches, then the next, so every member matches the representative
-// itself. (Joining matches transitively once made one group of 450 sneakers, shirts and bags.)
+// Groups form around a representative, never by chaining (clusterAroundRepresentatives): every
+// member matches the representative itself.
 // A 64-bit pHash of a JPEG re-encoded at quality 60 and shrunk to 70 % stays within a few bits,
 // distinct photographs differ in about 32.
 class DuplicateFinder {
