@@ -47,6 +47,7 @@ QString headline(protocol::ConnectionError error)
     case ConnectionError::PeerError: return ConnectionPanel::tr("The agent reported an error");
     case ConnectionError::Timeout: return ConnectionPanel::tr("The agent stopped answering");
     case ConnectionError::Dropped: return ConnectionPanel::tr("Connection dropped");
+    case ConnectionError::SlowPeer: return ConnectionPanel::tr("The agent stopped reading");
     case ConnectionError::None: break;
     }
     return ConnectionPanel::tr("Connection closed");

@@ -41,6 +41,7 @@ ConnectionError fromLocalError(ErrorCode code)
     case ErrorCode::IncompatibleVersion: return ConnectionError::IncompatibleVersion;
     case ErrorCode::MalformedMessage: return ConnectionError::Malformed;
     case ErrorCode::UnexpectedMessage: return ConnectionError::Unexpected;
+    case ErrorCode::SlowReader: return ConnectionError::SlowPeer;
     default: return ConnectionError::PeerError;
     }
 }
@@ -58,6 +59,7 @@ const char *connectionErrorName(ConnectionError error)
     case ConnectionError::Unexpected: return "unexpected message";
     case ConnectionError::PeerError: return "peer error";
     case ConnectionError::Timeout: return "timeout";
+    case ConnectionError::SlowPeer: return "slow peer";
     case ConnectionError::Dropped: return "dropped";
     }
     return "unknown";

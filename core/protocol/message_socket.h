@@ -34,6 +34,7 @@ enum class ConnectionError {
     PeerError,  // the peer reported an error (Busy, BadConfig, Internal...)
     Timeout,    // handshake or keepalive timed out
     Dropped,    // the connection closed without a Goodbye
+    SlowPeer,   // the peer did not read what we sent: our output queue passed its bound
 };
 
 [[nodiscard]] const char *connectionErrorName(ConnectionError error);

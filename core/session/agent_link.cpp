@@ -20,6 +20,12 @@ using protocol::Span;
 using protocol::Stage;
 
 constexpr int kPingIntervalMs = 1000;
+// A batch waits in the producer's queue, not in the socket's buffer, once that buffer holds this
+// much. Behind a slow link the buffer would otherwise take every batch the credits allow (tens of MB
+// at 224 px), which costs memory, makes the send spans start long before the bytes leave, and passes
+// MessageSocket's bound for a peer that does not read (16 MiB beyond the largest message), which
+// ended runs over a 5 MB/s link (tests/bench/link_bench.sh).
+constexpr qint64 kMaxUnsentBytes = 8 * 1024 * 1024;
 constexpr int kPingBurstIntervalMs = 50;
 constexpr int kPingBurst = 8; // a quick first clock estimate before the first batches return
 } // namespace
@@ -86,6 +92,8 @@ void AgentLink::onConnected()
         for (auto &[seq, flight] : m_inflight)
             if (flight.sendEndNs == 0 && m_bytesWritten >= flight.sendEndTarget)
                 flight.sendEndNs = now;
+        if (m_pending)
+            pump();
     });
     m_pingBurst = kPingBurst;
     m_pingTimer.setInterval(kPingBurstIntervalMs);
@@ -161,6 +169,9 @@ void AgentLink::pump()
         } else if (item.kind == ProducedItem::Kind::Batch) {
             if (m_credits <= 0)
                 break; // the agent holds as many batches as it granted; wait for a Credit
+            const qint64 unsent = m_socket->queuedBytes();
+            if (unsent > 0 && unsent + item.encoded.size() > kMaxUnsentBytes)
+                break; // the link is behind; bytesWritten pumps again
             --m_credits;
             InFlight flight;
             flight.record.seq = item.seq;

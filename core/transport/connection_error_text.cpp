@@ -17,6 +17,9 @@ QString describeConnectionError(protocol::ConnectionError error, const QString &
     case ConnectionError::Refused: return QStringLiteral("Could not reach the agent: %1").arg(detail);
     case ConnectionError::Dropped: return QStringLiteral("The connection to the agent dropped: %1").arg(detail);
     case ConnectionError::Timeout: return QStringLiteral("The agent stopped answering: %1").arg(detail);
+    case ConnectionError::SlowPeer:
+        return QStringLiteral("The agent stopped reading what this computer sends; the link may have stalled. (%1)")
+            .arg(detail);
     case ConnectionError::Malformed:
     case ConnectionError::Unexpected: return QStringLiteral("Protocol error: %1").arg(detail);
     case ConnectionError::PeerError: return QStringLiteral("The agent reported an error: %1").arg(detail);

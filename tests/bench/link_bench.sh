@@ -13,6 +13,7 @@
 # raw, every epoch. Extra modes are `tandem train` options: e.g. --mode 'jpeg=--codec jpeg'.
 # Per epoch it prints samples/s, bytes/sample on the wire and the agent cache's hit rate (from the
 # run's JSON report; "-" where the run records none), and each mode's rate against raw's.
+# KEEP=1 keeps the working folder (logs, reports).
 # --example3 adds the seed question's "Example 3" at the first rate: upload the dataset as a tar over
 # the same link, then train the same epochs from local files on the far side.
 set -euo pipefail
@@ -53,7 +54,7 @@ cleanup() {
   [ -n "$agent_pid" ] && kill "$agent_pid" 2>/dev/null || true
   ip netns del "$ns" 2>/dev/null || true
   ip link del "$host_if" 2>/dev/null || true
-  rm -rf "$work"
+  if [ "${KEEP:-0}" = 1 ]; then echo "kept $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 

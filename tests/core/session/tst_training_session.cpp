@@ -1,6 +1,7 @@
 // End to end with the real tandem-agent process over a real WebSocket on 127.0.0.1:
 // Fashion-MNIST PNGs → OpenCV preprocessing → wire → libtorch → metrics and weights back.
 #include "agent_process.h"
+#include "tcp_relay.h"
 #include "sample_data.h"
 #include "session/training_session.h"
 #include "timing/timing_summary.h"
@@ -46,6 +47,7 @@ private Q_SLOTS:
     void wrongSecretIsRefused();
     void stopEndsTheRunAndKeepsTheRecord();
     void aWeightsSaveFailureLeavesTheRunFinished();
+    void aSlowLinkDoesNotEndTheRun();
 };
 
 void TestTrainingSession::threeEpochsReachEightyPercent()
@@ -261,3 +263,40 @@ void TestTrainingSession::aWeightsSaveFailureLeavesTheRunFinished()
 
 QTEST_GUILESS_MAIN(TestTrainingSession)
 #include "tst_training_session.moc"
+
+// Behind a 5 MB/s link, 224 px batches once piled up in the socket's buffer, as many
+// as the credits allowed, until the client's own bound for a peer that does not read ended the run
+// ("the peer is not reading: 17777722 bytes wait to be sent"). Batches now wait in the producer's
+// queue while the link is behind, and the run finishes.
+void TestTrainingSession::aSlowLinkDoesNotEndTheRun()
+{
+    AgentProcess agent;
+    QVERIFY2(agent.start({QStringLiteral("--device"), QStringLiteral("cpu")}), qPrintable(agent.error()));
+    TcpRelay relay(QHostAddress::LocalHost, quint16(agent.url().port()));
+    relay.setRate(5'000'000);
+    QVERIFY(relay.listen());
+
+    TrainingOptions options = smallGrayOptions(testsupport::fashionMnist(20, 10));
+    options.preprocess.width = options.preprocess.height = 224;
+    options.preprocess.color = PreprocessOptions::Color::Rgb;
+    options.epochs = 1;
+    // 9.6 MB batches: three of them queued (the agent grants four credits) pass the 16 MiB bound even
+    // with the kernel's own send buffer (up to 4 MB) full.
+    options.batchSize = 64;
+    options.agentMode = AgentMode::Dial;
+    options.agentUrl = QUrl(QStringLiteral("ws://127.0.0.1:%1").arg(relay.port()));
+    options.secret = agent.secret();
+    TrainingSession session;
+    QSignalSpy finished(&session, &TrainingSession::finished);
+    QSignalSpy failed(&session, &TrainingSession::connectionFailed);
+    session.start(options);
+    QVERIFY(finished.wait(300'000));
+    QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().at(1).toString()));
+    QCOMPARE(finished.first().at(0).toBool(), true);
+    const RunRecord &record = session.record();
+    qint64 samples = 0;
+    for (const BatchRecord &batch : record.batches)
+        samples += batch.samples;
+    QCOMPARE(samples, qint64(300)); // 200 train + 100 validation
+    QVERIFY(relay.forwardedBytes() > 300 * 224 * 224 * 3);
+}
