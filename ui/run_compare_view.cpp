@@ -2,6 +2,7 @@
 
 #include "live_line_chart.h"
 #include "theme.h"
+#include "timing/run_history.h"
 
 #include <QFrame>
 #include <QHBoxLayout>
@@ -85,10 +86,15 @@ void RunCompareView::setRuns(const RunRecord &a, const RunRecord &b)
     m_b.load(b);
     m_haveRuns = true;
     m_report->setEnabled(true);
-    m_legend->setText(tr("%1 <b>A</b> %2 · %3<br>%4 <b>B</b> %5 · %6")
-                          .arg(swatch(Theme::accent()), a.title.toHtmlEscaped(),
-                               QLocale().toString(a.startedAt, QLocale::ShortFormat), swatch(kColorB),
-                               b.title.toHtmlEscaped(), QLocale().toString(b.startedAt, QLocale::ShortFormat)));
+    const auto line = [this](const QColor &color, const QString &name, const RunRecord &run) {
+        QString text = QStringLiteral("%1 <b>%2</b> %3 · %4")
+                           .arg(swatch(color), name, run.title.toHtmlEscaped(),
+                                QLocale().toString(run.startedAt, QLocale::ShortFormat));
+        if (const RunHistoryEntry entry = RunHistoryEntry::of(run, {}); !entry.recipe.isEmpty())
+            text += tr(" · %1, %n epoch(s)", nullptr, entry.epochs).arg(entry.recipe.toHtmlEscaped());
+        return text;
+    };
+    m_legend->setText(line(Theme::accent(), tr("A"), a) + QStringLiteral("<br>") + line(kColorB, tr("B"), b));
     m_loss->resetZoom();
     m_accuracy->resetZoom();
     m_loss->redraw();

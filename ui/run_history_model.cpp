@@ -222,6 +222,7 @@ QVariant RunHistoryModel::data(const QModelIndex &index, int role) const
     const bool current = e->path == m_currentPath && m_session && m_session->isActive();
     switch (Column(index.column())) {
     case RunColumn: return e->title.isEmpty() ? QFileInfo(e->dataset).fileName() : e->title;
+    case SettingsColumn: return e->recipe;
     case DateColumn: return QLocale().toString(e->startedAt, QLocale::ShortFormat);
     case StatusColumn: return statusText(*e, current);
     case EpochsColumn:
@@ -243,6 +244,7 @@ QVariant RunHistoryModel::headerData(int section, Qt::Orientation orientation, i
         return {};
     switch (Column(section)) {
     case RunColumn: return tr("Run");
+    case SettingsColumn: return tr("Settings");
     case DateColumn: return tr("Started");
     case StatusColumn: return tr("Status");
     case EpochsColumn: return tr("Epochs");

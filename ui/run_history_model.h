@@ -22,7 +22,16 @@ class RunHistoryModel : public QAbstractTableModel {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(RunHistoryModel)
 public:
-    enum Column { RunColumn, DateColumn, StatusColumn, EpochsColumn, AccuracyColumn, DurationColumn, ColumnCount };
+    enum Column {
+        RunColumn,
+        SettingsColumn,
+        DateColumn,
+        StatusColumn,
+        EpochsColumn,
+        AccuracyColumn,
+        DurationColumn,
+        ColumnCount
+    };
     static constexpr int PathRole = Qt::UserRole + 1;
 
     // folder empty: RunHistory::defaultFolder().

@@ -48,7 +48,7 @@ RunsPage::RunsPage(const QString &historyFolder, QWidget *parent)
     m_list->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_list->header()->setStretchLastSection(false);
     m_list->header()->setSectionResizeMode(RunHistoryModel::RunColumn, QHeaderView::Stretch);
-    for (int column = RunHistoryModel::DateColumn; column < RunHistoryModel::ColumnCount; ++column)
+    for (int column = RunHistoryModel::SettingsColumn; column < RunHistoryModel::ColumnCount; ++column)
         m_list->header()->setSectionResizeMode(column, QHeaderView::ResizeToContents);
     m_open->setObjectName(QStringLiteral("openRunButton"));
     m_compareButton->setObjectName(QStringLiteral("compareRunsButton"));

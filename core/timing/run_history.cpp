@@ -6,6 +6,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonObject>
 #include <QRegularExpression>
 #include <QStandardPaths>
 
@@ -40,8 +41,14 @@ RunHistoryEntry RunHistoryEntry::of(const RunRecord &record, const QString &path
     e.startedAt = record.startedAt;
     e.outcome = record.outcome;
     e.outcomeMessage = record.outcomeMessage;
-    e.plannedEpochs =
-        record.settings.value(QStringLiteral("session")).toObject().value(QStringLiteral("epochs")).toInt();
+    const QJsonObject session = record.settings.value(QStringLiteral("session")).toObject();
+    e.plannedEpochs = session.value(QStringLiteral("epochs")).toInt();
+    if (session.contains(QStringLiteral("optimizer"))) {
+        e.recipe = QStringLiteral("%1, lr %2, batch %3")
+                       .arg(session.value(QStringLiteral("optimizer")).toString())
+                       .arg(session.value(QStringLiteral("learningRate")).toDouble())
+                       .arg(session.value(QStringLiteral("batchSize")).toInt());
+    }
     e.trainSamples = qint64(record.settings.value(QStringLiteral("trainSamples")).toDouble());
     e.valSamples = qint64(record.settings.value(QStringLiteral("valSamples")).toDouble());
     std::set<quint32> trained;

@@ -18,6 +18,7 @@ struct RunHistoryEntry {
     QString path;
     QString title;
     QString dataset; // the dataset folder, as the run's settings name it
+    QString recipe;  // what usually differs between two runs of a dataset: "sgd, lr 0.05, batch 64"
     QDateTime startedAt;
     RunOutcome outcome = RunOutcome::Unknown;
     QString outcomeMessage;

@@ -54,6 +54,13 @@ private Q_SLOTS:
         QCOMPARE(e.outcome, RunOutcome::Stopped);
         QCOMPARE(e.trainSamples, qint64(600));
         QCOMPARE(e.dataset, QStringLiteral("/data/fashion-mnist"));
+        QCOMPARE(e.recipe, QString()); // the session config does not say
+        RunRecord configured = record;
+        configured.settings[QStringLiteral("session")] =
+            QJsonObject{{QStringLiteral("optimizer"), QStringLiteral("sgd")},
+                        {QStringLiteral("learningRate"), 0.05},
+                        {QStringLiteral("batchSize"), 64}};
+        QCOMPARE(RunHistoryEntry::of(configured, {}).recipe, QStringLiteral("sgd, lr 0.05, batch 64"));
 
         RunRecord trainOnly = record;
         trainOnly.epochs.erase(std::remove_if(trainOnly.epochs.begin(), trainOnly.epochs.end(),
