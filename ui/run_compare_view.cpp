@@ -91,7 +91,9 @@ void RunCompareView::setRuns(const RunRecord &a, const RunRecord &b)
                            .arg(swatch(color), name, run.title.toHtmlEscaped(),
                                 QLocale().toString(run.startedAt, QLocale::ShortFormat));
         if (const RunHistoryEntry entry = RunHistoryEntry::of(run, {}); !entry.recipe.isEmpty())
-            text += tr(" · %1, %n epoch(s)", nullptr, entry.epochs).arg(entry.recipe.toHtmlEscaped());
+            text += QStringLiteral(" · %1, %2")
+                        .arg(entry.recipe.toHtmlEscaped(),
+                             entry.epochs == 1 ? tr("1 epoch") : tr("%1 epochs").arg(entry.epochs));
         return text;
     };
     m_legend->setText(line(Theme::accent(), tr("A"), a) + QStringLiteral("<br>") + line(kColorB, tr("B"), b));
