@@ -16,12 +16,16 @@
 #include "timing/run_history.h"
 #include "timing/session_file.h"
 #include "training_page.h"
+#include "agent_process.h"
 #include "sample_data.h"
+#include "secret_field.h"
 
 #include <QAction>
 #include <QDir>
 #include <QFile>
+#include <QLineEdit>
 #include <QLineSeries>
+#include <QRadioButton>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTabWidget>
@@ -231,6 +235,61 @@ private Q_SLOTS:
         QVERIFY(!classes->showsCuratedCounts());
         QCOMPARE(classes->model()->total(SampleSplit::Train), qint64(10 * kTrainPerClass));
 #endif
+    }
+
+    void stoppedAndFailedRunsAreKept()
+    {
+#ifndef TANDEM_AGENT_PATH
+        QFAIL("built without tandem-agent (TANDEM_BUILD_AGENT=OFF): this test needs the real agent");
+#else
+        MainWindow window(settingsFile(QStringLiteral("ends.ini")));
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        RunHistoryModel *history = window.runsPage()->model();
+        QSignalSpy finished(window.session(), &TrainingSession::finished);
+        QSignalSpy steps(window.session(), &TrainingSession::stepMetrics);
+        window.openDataset(testsupport::fashionMnist(kTrainPerClass, kValPerClass), true);
+        QTRY_VERIFY_WITH_TIMEOUT(!steps.isEmpty(), kRunMs);
+        window.stopAction()->trigger();
+        QCOMPARE(finished.size(), 1);
+        QTRY_COMPARE(history->rowCount(), 1);
+        QTRY_VERIFY(!history->isSaving());
+        QCOMPARE(history->entryAt(0)->outcome, RunOutcome::Stopped);
+        QCOMPARE(SessionFile::load(history->entryAt(0)->path).run->outcome, RunOutcome::Stopped);
+
+        // A refused connection fails the run; it is kept too, saying why.
+        AgentProcess agent(QByteArrayLiteral("right-4Rg7Kq2Zx9Lw3Vb8"));
+        QVERIFY2(agent.start({QStringLiteral("--device"), QStringLiteral("cpu")}), qPrintable(agent.error()));
+        window.findChild<QRadioButton *>(QStringLiteral("modeDial"))->setChecked(true);
+        window.findChild<QLineEdit *>(QStringLiteral("agentUrl"))->setText(agent.url().toString());
+        window.findChild<SecretField *>()->setSecret("wrong-4Rg7Kq2Zx9Lw3Vb8");
+        window.startAction()->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 2, 30000);
+        QTRY_COMPARE(history->rowCount(), 2);
+        QTRY_VERIFY(!history->isSaving());
+        const RunHistoryEntry *failed = history->entryAt(0);
+        QCOMPARE(failed->outcome, RunOutcome::Failed);
+        QVERIFY(!failed->outcomeMessage.isEmpty());
+        QCOMPARE(history->data(history->index(0, RunHistoryModel::StatusColumn), Qt::DisplayRole).toString(),
+                 QStringLiteral("Failed"));
+#endif
+    }
+
+    // A file that still says "running" after the app went away was cut off.
+    void aRunCutOffReadsAsInterrupted()
+    {
+        RunRecord record;
+        record.title = QStringLiteral("cut off");
+        record.startedAt = QDateTime::currentDateTime();
+        record.outcome = RunOutcome::Running;
+        const QString path = RunHistory::newPath(RunHistory::defaultFolder(), record);
+        QCOMPARE(RunHistory::save(record, path), QString());
+        RunHistoryModel history;
+        QSignalSpy refreshed(&history, &RunHistoryModel::refreshed);
+        QTRY_COMPARE(refreshed.size(), 1);
+        QCOMPARE(history.rowCount(), 1);
+        QCOMPARE(history.data(history.index(0, RunHistoryModel::StatusColumn), Qt::DisplayRole).toString(),
+                 QStringLiteral("Interrupted"));
     }
 
 private:
