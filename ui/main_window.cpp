@@ -757,10 +757,10 @@ void MainWindow::saveSettings()
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
-    // Curation edits save themselves; a run under way is the one thing quitting would throw away.
+    // Curation edits and runs save themselves; quitting during a run stops it, so it asks first.
     if (m_session->isActive()) {
         QMessageBox box(QMessageBox::Question, tr("Quit while training?"),
-                        tr("A run is under way. Quitting stops it, and what it measured so far is not kept."),
+                        tr("A run is under way. Quitting stops it; what it measured so far is kept in the Runs list."),
                         QMessageBox::Cancel, this);
         QPushButton *quit = box.addButton(tr("Stop and Quit"), QMessageBox::DestructiveRole);
         box.setDefaultButton(QMessageBox::Cancel);
