@@ -14,6 +14,7 @@
 #include "training_page.h"
 #include "run_history_model.h"
 #include "runs_page.h"
+#include "timing/run_history.h"
 #include "timing/session_file.h"
 #include "agent_process.h"
 #include "sample_data.h"
@@ -42,6 +43,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true);
+        QDir(RunHistory::defaultFolder()).removeRecursively(); // test mode's data folder outlives the test
         Theme::apply(Theme::Mode::Light);
         QVERIFY(m_dir.isValid());
 #ifdef TANDEM_AGENT_PATH
