@@ -2,6 +2,7 @@
 
 #include "common/duration_format.h"
 #include "session/training_session.h"
+#include "theme.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -214,6 +215,17 @@ QVariant RunHistoryModel::data(const QModelIndex &index, int role) const
         if (!e->outcomeMessage.isEmpty())
             tip += QLatin1Char('\n') + e->outcomeMessage;
         return tip;
+    }
+    if (role == Qt::DecorationRole && index.column() == StatusColumn) {
+        const bool running = e->path == m_currentPath && m_session && m_session->isActive();
+        switch (e->outcome) {
+        case RunOutcome::Finished: return Theme::dot(Theme::success());
+        case RunOutcome::Failed: return Theme::dot(Theme::error());
+        case RunOutcome::Running: return Theme::dot(running ? Theme::accent() : Theme::warning());
+        case RunOutcome::Stopped:
+        case RunOutcome::Unknown: return Theme::dot(Theme::muted());
+        }
+        return {};
     }
     if (role == Qt::TextAlignmentRole && index.column() >= EpochsColumn)
         return int(Qt::AlignRight | Qt::AlignVCenter);
