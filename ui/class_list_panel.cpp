@@ -81,6 +81,8 @@ ClassListPanel::ClassListPanel(QWidget *parent)
 void ClassListPanel::setIndex(const DatasetIndex &index)
 {
     m_root = index.root();
+    m_index = index;
+    m_curated = false;
     m_model->setIndex(index);
     m_skipped->setFiles(index.skipped(), m_root);
     updateSummary();
@@ -89,6 +91,8 @@ void ClassListPanel::setIndex(const DatasetIndex &index)
 void ClassListPanel::clear()
 {
     m_root.clear();
+    m_index = DatasetIndex();
+    m_curated = false;
     m_model->setCounts({}, {}, {});
     m_skipped->setFiles({});
     updateSummary();
@@ -97,6 +101,24 @@ void ClassListPanel::clear()
 bool ClassListPanel::addSkipped(const SkippedFile &file)
 {
     return m_skipped->addFile(file);
+}
+
+void ClassListPanel::setCuratedCounts(const QStringList &names, std::vector<qint64> train, std::vector<qint64> val,
+                                      qint64 excluded)
+{
+    m_curated = true;
+    m_excluded = excluded;
+    m_model->setCounts(names, std::move(train), std::move(val));
+    updateSummary();
+}
+
+void ClassListPanel::clearCuratedCounts()
+{
+    if (!m_curated)
+        return;
+    m_curated = false;
+    m_model->setIndex(m_index);
+    updateSummary();
 }
 
 void ClassListPanel::updateSummary()
@@ -114,6 +136,9 @@ void ClassListPanel::updateSummary()
                                .arg(classes)
                                .arg(locale.toString(m_model->total(SampleSplit::Train)),
                                     locale.toString(m_model->total(SampleSplit::Val)), balance));
+        if (m_curated)
+            m_summary->setText(m_summary->text() + tr(" · curated: %n image(s) excluded; Start trains these counts",
+                                                      nullptr, int(std::min<qint64>(m_excluded, INT_MAX))));
     }
     const bool none = m_skipped->fileCount() == 0;
     m_skipped->setVisible(!none);

@@ -25,6 +25,11 @@ public:
     void setIndex(const DatasetIndex &index);
     void clear();
     bool addSkipped(const SkippedFile &file); // false when already listed
+    // The counts of what Start trains when the Curate tab holds edits; clear: the folders' again.
+    void setCuratedCounts(const QStringList &names, std::vector<qint64> train, std::vector<qint64> val,
+                          qint64 excluded);
+    void clearCuratedCounts();
+    [[nodiscard]] bool showsCuratedCounts() const { return m_curated; }
 
     [[nodiscard]] ClassBalanceModel *model() const { return m_model; }
     [[nodiscard]] SkippedFilesView *skippedView() const { return m_skipped; }
@@ -45,6 +50,9 @@ private:
     QLabel *m_skippedNone;
     QSplitter *m_splitter;
     QString m_root;
+    DatasetIndex m_index;
+    bool m_curated = false;
+    qint64 m_excluded = 0;
 };
 
 } // namespace tandem

@@ -11,6 +11,9 @@
 #include "report/report_exporter.h"
 #include "report_export_dialog.h"
 #include "run_status_widget.h"
+#include "class_list_panel.h"
+#include "run_history_model.h"
+#include "runs_page.h"
 #include "theme.h"
 #include "thumbnail_service.h"
 #include "timing/session_file.h"
@@ -47,7 +50,7 @@ Q_LOGGING_CATEGORY(lcWindow, "tandem.ui.window")
 namespace tandem {
 
 namespace {
-enum Tab { DatasetTab = 0, TrainingTab = 1, CurationTab = 2 };
+enum Tab { DatasetTab = 0, TrainingTab = 1, CurationTab = 2, RunsTab = 3 };
 
 QString folderOf(const QList<QUrl> &urls)
 {
@@ -62,8 +65,8 @@ MainWindow::MainWindow(const QString &settingsFile, QWidget *parent)
     : QMainWindow(parent), m_settings(std::make_unique<SettingsStore>(settingsFile)),
       m_session(new TrainingSession(this)), m_scanner(new DatasetScanner(this)),
       m_thumbnails(new ThumbnailService(this)), m_tabs(new QTabWidget), m_datasetPage(new DatasetPage(m_thumbnails)),
-      m_trainingPage(new TrainingPage), m_curationPage(new CurationPage(m_thumbnails)), m_messages(new MessageArea),
-      m_status(new RunStatusWidget), m_exportProgress(new ReportExportDialog(this))
+      m_trainingPage(new TrainingPage), m_curationPage(new CurationPage(m_thumbnails)), m_runsPage(new RunsPage),
+      m_messages(new MessageArea), m_status(new RunStatusWidget), m_exportProgress(new ReportExportDialog(this))
 {
     setObjectName(QStringLiteral("mainWindow"));
     connect(m_exportProgress, &ReportExportDialog::finished, this, [this](const ExportResult &result) {
@@ -90,6 +93,7 @@ MainWindow::MainWindow(const QString &settingsFile, QWidget *parent)
     m_tabs->addTab(m_datasetPage, Theme::icon(QStringLiteral("dataset")), tr("Dataset"));
     m_tabs->addTab(m_trainingPage, Theme::icon(QStringLiteral("training")), tr("Training"));
     m_tabs->addTab(m_curationPage, Theme::icon(QStringLiteral("dataset")), tr("Curate"));
+    m_tabs->addTab(m_runsPage, Theme::icon(QStringLiteral("recent")), tr("Runs"));
     auto *central = new QWidget;
     auto *layout = new QVBoxLayout(central);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -104,7 +108,13 @@ MainWindow::MainWindow(const QString &settingsFile, QWidget *parent)
     createMenus();
     m_trainingPage->attach(m_session);
     m_status->attach(m_session);
+    m_runsPage->attach(m_session);
     connectSession();
+    connect(m_runsPage, &RunsPage::openRequested, this, [this](const RunRecord &record) { showRun(record); });
+    connect(m_runsPage, &RunsPage::message, this, [this](Severity severity, const QString &text, QAction *action) {
+        m_messages->post(severity, text, QStringLiteral("runs"), action);
+    });
+    connect(m_curationPage->document(), &ManifestDocument::changed, this, &MainWindow::showCuratedCounts);
 
     connect(m_scanner, &DatasetScanner::progress, this, [this](qint64 done, qint64 total) {
         m_status->showTask(tr("Indexing %1:").arg(QFileInfo(m_scanner->root()).fileName()), done, total);
@@ -238,6 +248,9 @@ void MainWindow::createMenus()
     QAction *curationTab = view->addAction(Theme::icon(QStringLiteral("dataset")), tr("&Curate"));
     curationTab->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_3));
     connect(curationTab, &QAction::triggered, this, [this] { m_tabs->setCurrentIndex(CurationTab); });
+    QAction *runsTab = view->addAction(Theme::icon(QStringLiteral("recent")), tr("R&uns"));
+    runsTab->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_4));
+    connect(runsTab, &QAction::triggered, this, [this] { m_tabs->setCurrentIndex(RunsTab); });
     view->addSeparator();
     view->addAction(m_darkTheme);
 
@@ -432,6 +445,7 @@ void MainWindow::onDatasetScanned(const DatasetIndex &index)
     }
     m_datasetPage->setIndex(index);
     m_curationPage->setIndex(index);
+    showCuratedCounts();
     m_settings->addRecentDataset(index.root());
     setWindowTitle(tr("%1 — Tandem").arg(QFileInfo(index.root()).fileName()));
     const QLocale locale;
@@ -481,6 +495,10 @@ void MainWindow::startRun()
         m_messages->post(Severity::Error, problem, QStringLiteral("start"));
         return;
     }
+    if (startTrainsCurated()) {
+        startCuratedRun(); // one notion of the dataset to train: the curated view, once edited
+        return;
+    }
     TrainingOptions options = currentOptions();
     if (const QString problem = options.preprocess.validate(); !problem.isEmpty()) {
         m_tabs->setCurrentIndex(DatasetTab);
@@ -501,6 +519,31 @@ void MainWindow::startRun()
     else
         m_session->start(options); // the split settings changed since the folder was indexed
     qCInfo(lcWindow) << "run started on" << options.datasetRoot;
+}
+
+bool MainWindow::startTrainsCurated() const
+{
+    const DatasetManifest &manifest = m_curationPage->document()->manifest();
+    return !m_index.root().isEmpty() && manifest.root == m_index.root() && manifest.hasEdits();
+}
+
+// The Dataset tab counts what Start trains: the curated view while it holds edits.
+void MainWindow::showCuratedCounts()
+{
+    if (!startTrainsCurated()) {
+        m_datasetPage->classPanel()->clearCuratedCounts();
+        return;
+    }
+    const DatasetManifest &manifest = m_curationPage->document()->manifest();
+    const std::vector<std::array<qint64, 2>> counts = manifest.counts();
+    std::vector<qint64> train;
+    std::vector<qint64> val;
+    for (const auto &perSplit : counts) {
+        train.push_back(perSplit[0]);
+        val.push_back(perSplit[1]);
+    }
+    m_datasetPage->classPanel()->setCuratedCounts(manifest.classes, std::move(train), std::move(val),
+                                                  qint64(manifest.entries.size()) - manifest.includedCount());
 }
 
 void MainWindow::startCuratedRun()
@@ -624,12 +667,21 @@ bool MainWindow::openSessionFrom(const QString &path)
                          QStringLiteral("export"));
         return false;
     }
-    m_loadedRecord = std::move(loaded.run);
+    showRun(std::move(*loaded.run));
+    return true;
+}
+
+void MainWindow::showRun(RunRecord record)
+{
+    if (m_session->isActive()) {
+        m_messages->post(Severity::Warning, tr("Stop the run before opening a saved one."), QStringLiteral("export"));
+        return;
+    }
+    m_loadedRecord = std::move(record);
     m_trainingPage->dashboard()->showRecord(*m_loadedRecord);
     m_tabs->setCurrentIndex(TrainingTab);
     updateActions();
     statusBar()->showMessage(tr("Showing the saved run %1").arg(m_loadedRecord->title), 8000);
-    return true;
 }
 
 void MainWindow::setDarkTheme(bool dark)
@@ -656,6 +708,7 @@ void MainWindow::restoreSettings()
     m_datasetPage->setBatchSize(options.batchSize);
     m_datasetPage->restoreSettings(*m_settings);
     m_trainingPage->restoreSettings(*m_settings);
+    m_runsPage->restoreSettings(*m_settings);
     const bool dark = Theme::modeFromName(m_settings->uiValue(QStringLiteral("theme")).toString()) == Theme::Mode::Dark;
     {
         const QSignalBlocker blocker(m_darkTheme);
@@ -694,6 +747,7 @@ void MainWindow::saveSettings()
     m_settings->setSaveWeights(m_trainingPage->training()->saveWeights());
     m_datasetPage->saveSettings(*m_settings);
     m_trainingPage->saveSettings(*m_settings);
+    m_runsPage->saveSettings(*m_settings);
     m_settings->setUiValue(QStringLiteral("geometry"), saveGeometry());
     m_settings->setUiValue(QStringLiteral("state"), saveState());
     m_settings->setUiValue(QStringLiteral("tab"), m_tabs->currentIndex());
@@ -703,10 +757,10 @@ void MainWindow::saveSettings()
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
-    // Curation edits save themselves; a run under way is the one thing quitting would throw away.
+    // Curation edits and runs save themselves; quitting during a run stops it, so it asks first.
     if (m_session->isActive()) {
         QMessageBox box(QMessageBox::Question, tr("Quit while training?"),
-                        tr("A run is under way. Quitting stops it, and what it measured so far is not kept."),
+                        tr("A run is under way. Quitting stops it; what it measured so far is kept in the Runs list."),
                         QMessageBox::Cancel, this);
         QPushButton *quit = box.addButton(tr("Stop and Quit"), QMessageBox::DestructiveRole);
         box.setDefaultButton(QMessageBox::Cancel);
@@ -720,6 +774,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
     if (m_session->isActive())
         m_session->stop(); // closes the connection and stops a local agent
     m_curationPage->flushAutosave();
+    m_runsPage->model()->flush(); // the stopped run's file, written before the window goes
     QMainWindow::closeEvent(event);
 }
 

@@ -23,6 +23,7 @@ class DatasetScanner;
 class MessageArea;
 class ReportExportDialog;
 class RunStatusWidget;
+class RunsPage;
 class SettingsStore;
 class ThumbnailService;
 class TrainingPage;
@@ -54,6 +55,8 @@ public:
     [[nodiscard]] bool isExportingReport() const;
     bool saveSessionTo(const QString &path);
     bool openSessionFrom(const QString &path);
+    // Shows a saved run's dashboards on the Training tab (Open Session…, the Runs list).
+    void showRun(RunRecord record);
 
     [[nodiscard]] TrainingOptions currentOptions() const;
     [[nodiscard]] const DatasetIndex &datasetIndex() const { return m_index; }
@@ -62,6 +65,9 @@ public:
     [[nodiscard]] DatasetPage *datasetPage() const { return m_datasetPage; }
     [[nodiscard]] TrainingPage *trainingPage() const { return m_trainingPage; }
     [[nodiscard]] CurationPage *curationPage() const { return m_curationPage; }
+    [[nodiscard]] RunsPage *runsPage() const { return m_runsPage; }
+    // What Start trains: the Curate tab's manifest whenever it holds edits of the open dataset.
+    [[nodiscard]] bool startTrainsCurated() const;
     [[nodiscard]] QAction *undoAction() const { return m_undo; }
     [[nodiscard]] QAction *redoAction() const { return m_redo; }
     [[nodiscard]] MessageArea *messageArea() const { return m_messages; }
@@ -93,6 +99,7 @@ private:
     void setDarkTheme(bool dark);
     void showAbout();
     void rebuildRecentMenu();
+    void showCuratedCounts();
     [[nodiscard]] const RunRecord *shownRecord() const;
 
     std::unique_ptr<SettingsStore> m_settings;
@@ -111,6 +118,7 @@ private:
     DatasetPage *m_datasetPage;
     TrainingPage *m_trainingPage;
     CurationPage *m_curationPage;
+    RunsPage *m_runsPage;
     MessageArea *m_messages;
     RunStatusWidget *m_status;
     ReportExportDialog *m_exportProgress;

@@ -142,6 +142,7 @@ void TrainingSession::start(const TrainingOptions &options, DatasetIndex index)
         qint64(m_options.epochs) * (m_plan->sampleCount(SampleSplit::Train) + m_plan->sampleCount(SampleSplit::Val));
     m_record.title = QFileInfo(m_options.datasetRoot).fileName();
     m_record.startedAt = QDateTime::currentDateTime();
+    m_record.outcome = RunOutcome::Running;
     m_record.settings = RunSettings::json(m_options, m_index, m_plan.get());
     startLink();
 }
@@ -282,6 +283,8 @@ void TrainingSession::complete()
     QString message = tr("Finished %1 epochs: %2 samples/s").arg(m_options.epochs).arg(s.samplesPerSecond, 0, 'f', 1);
     if (hasUnsavedWeights())
         message += tr("; the weights were not saved (%1)").arg(m_weightsError);
+    m_record.outcome = RunOutcome::Finished;
+    m_record.outcomeMessage = message;
     Q_EMIT finished(true, message);
 }
 
@@ -329,9 +332,11 @@ void TrainingSession::stop()
         return;
     if (m_record.wallStartNs > 0 && m_record.wallEndNs == 0)
         m_record.wallEndNs = protocol::monotonicNs();
+    m_record.outcome = RunOutcome::Stopped;
+    m_record.outcomeMessage = tr("Stopped.");
     setState(State::Stopped);
     teardown(QStringLiteral("stopped by the user"));
-    Q_EMIT finished(false, tr("Stopped."));
+    Q_EMIT finished(false, m_record.outcomeMessage);
 }
 
 void TrainingSession::fail(const QString &message)
@@ -340,6 +345,8 @@ void TrainingSession::fail(const QString &message)
     qCWarning(lcSession).noquote() << message;
     if (m_record.wallStartNs > 0 && m_record.wallEndNs == 0)
         m_record.wallEndNs = protocol::monotonicNs();
+    m_record.outcome = RunOutcome::Failed;
+    m_record.outcomeMessage = message;
     setState(State::Failed);
     teardown(message);
     Q_EMIT finished(false, message);

@@ -5,6 +5,18 @@
 
 namespace tandem {
 
+const char *runOutcomeName(RunOutcome outcome)
+{
+    switch (outcome) {
+    case RunOutcome::Unknown: return "unknown";
+    case RunOutcome::Running: return "running";
+    case RunOutcome::Finished: return "finished";
+    case RunOutcome::Stopped: return "stopped";
+    case RunOutcome::Failed: return "failed";
+    }
+    return "unknown";
+}
+
 qint64 RunRecord::originNs() const
 {
     qint64 first = std::numeric_limits<qint64>::max();

@@ -30,6 +30,18 @@ struct EpochPoint {
     quint32 samples = 0;
 };
 
+// How a run ended, as its session file says. Unknown: a file from before outcomes were kept.
+enum class RunOutcome : quint8 {
+    Unknown,
+    Running, // saved during the run; a file still saying so after the run means it was cut off
+    Finished,
+    Stopped,
+    Failed,
+};
+
+// "running", "finished", ...: the session file's spelling.
+[[nodiscard]] const char *runOutcomeName(RunOutcome outcome);
+
 // The unit that reports are made from and that session files store.
 struct RunRecord {
     QString title;
@@ -44,6 +56,8 @@ struct RunRecord {
     std::vector<BatchRecord> batches;
     std::vector<StepPoint> steps;
     std::vector<EpochPoint> epochs;
+    RunOutcome outcome = RunOutcome::Unknown;
+    QString outcomeMessage; // the session's last word: "Finished 3 epochs: …", the error
 
     // The origin of every report's timeline: wallStartNs (the first span instead when none is set
     // or a span starts before it, so that no relative time is negative).

@@ -47,6 +47,16 @@ std::optional<Split> splitFromName(const QString &name)
     return std::nullopt;
 }
 
+std::optional<RunOutcome> outcomeFromName(const QString &name)
+{
+    for (RunOutcome outcome :
+         {RunOutcome::Unknown, RunOutcome::Running, RunOutcome::Finished, RunOutcome::Stopped, RunOutcome::Failed}) {
+        if (name == QLatin1String(runOutcomeName(outcome)))
+            return outcome;
+    }
+    return std::nullopt;
+}
+
 // NaN (a diverged loss) has no JSON spelling: it travels as null.
 QJsonValue fromFloat(float value)
 {
@@ -225,6 +235,11 @@ QJsonObject SessionFile::toJsonObject(const RunRecord &record)
         {QStringLiteral("batches"), batches},
         {QStringLiteral("steps"), steps},
         {QStringLiteral("epochs"), epochs},
+        {QStringLiteral("outcome"),
+         QJsonObject{
+             {QStringLiteral("status"), QLatin1String(runOutcomeName(record.outcome))},
+             {QStringLiteral("message"), record.outcomeMessage},
+         }},
     };
 }
 
@@ -351,6 +366,22 @@ SessionFile::LoadResult SessionFile::fromJsonObject(const QJsonObject &object)
         epoch.accuracy = reader.real(item, QStringLiteral("accuracy"), where);
         epoch.samples = quint32(reader.integer(item, QStringLiteral("samples"), where, 0));
         record.epochs.push_back(epoch);
+    }
+
+    // Optional: files written before outcomes were kept have none (RunOutcome::Unknown).
+    if (const QJsonValue outcome = object.value(QStringLiteral("outcome"));
+        !outcome.isUndefined() && !reader.failed()) {
+        const QString where = QStringLiteral("outcome");
+        if (!outcome.isObject()) {
+            reader.fail(where, QStringLiteral("not an object"));
+        } else {
+            const QString status = reader.string(outcome.toObject(), QStringLiteral("status"), where);
+            const std::optional<RunOutcome> parsed = outcomeFromName(status);
+            if (!parsed && !reader.failed())
+                reader.fail(where, QStringLiteral("unknown status \"%1\"").arg(status));
+            record.outcome = parsed.value_or(RunOutcome::Unknown);
+            record.outcomeMessage = outcome.toObject().value(QStringLiteral("message")).toString();
+        }
     }
 
     if (reader.failed())

@@ -12,6 +12,10 @@
 #include "theme.h"
 #include "thumbnail_grid.h"
 #include "training_page.h"
+#include "run_history_model.h"
+#include "runs_page.h"
+#include "timing/run_history.h"
+#include "timing/session_file.h"
 #include "agent_process.h"
 #include "sample_data.h"
 #include "uitest_support.h"
@@ -39,6 +43,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true);
+        QDir(RunHistory::defaultFolder()).removeRecursively(); // test mode's data folder outlives the test
         Theme::apply(Theme::Mode::Light);
         QVERIFY(m_dir.isValid());
 #ifdef TANDEM_AGENT_PATH
@@ -208,6 +213,11 @@ private Q_SLOTS:
         QVERIFY(!question.isEmpty());
         QVERIFY(!window.isVisible());
         QTRY_VERIFY_WITH_TIMEOUT(!window.session()->isActive(), 30000);
+        // As the question said: the stopped run is in the history, written before the window went.
+        QVERIFY(question.contains(QStringLiteral("kept in the Runs list")));
+        const QString kept = window.runsPage()->model()->currentPath();
+        QVERIFY(QFile::exists(kept));
+        QCOMPARE(SessionFile::load(kept).run->outcome, RunOutcome::Stopped);
 #endif
     }
 

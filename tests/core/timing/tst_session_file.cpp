@@ -60,6 +60,8 @@ RunRecord sampleRecord()
     }
     record.epochs.push_back(EpochPoint{1, Split::Train, 1.25F, 0.5F, 128});
     record.epochs.push_back(EpochPoint{1, Split::Val, 1.5F, 0.25F, 64});
+    record.outcome = tandem::RunOutcome::Stopped;
+    record.outcomeMessage = QStringLiteral("Stopped.");
     return record;
 }
 
@@ -142,6 +144,15 @@ void TestSessionFile::roundTrip()
     QCOMPARE(run.epochs[1].split, Split::Val);
     QCOMPARE(run.epochs[1].accuracy, 0.25F);
     QCOMPARE(run.epochs[0].samples, quint32(128));
+    QCOMPARE(run.outcome, tandem::RunOutcome::Stopped);
+    QCOMPARE(run.outcomeMessage, QStringLiteral("Stopped."));
+
+    // A file from before outcomes were kept still opens, as Unknown.
+    QJsonObject older = SessionFile::toJsonObject(original);
+    older.remove(QStringLiteral("outcome"));
+    const SessionFile::LoadResult old = SessionFile::fromJson(toBytes(older));
+    QVERIFY2(old.ok(), qPrintable(old.message));
+    QCOMPARE(old.run->outcome, tandem::RunOutcome::Unknown);
 }
 
 void TestSessionFile::rejects_data()
@@ -205,6 +216,14 @@ void TestSessionFile::rejects_data()
         << toBytes(withBatch(sampleObject(),
                              [](QJsonObject &batch) { batch.insert(QStringLiteral("split"), QStringLiteral("test")); }))
         << SessionFileError::BadField << QStringLiteral("batch 0: unknown split \"test\"");
+    QJsonObject badOutcome = sampleObject();
+    badOutcome.insert(QStringLiteral("outcome"), QJsonObject{{QStringLiteral("status"), QStringLiteral("exploded")}});
+    QTest::newRow("unknown outcome") << toBytes(badOutcome) << SessionFileError::BadField
+                                     << QStringLiteral("outcome: unknown status \"exploded\"");
+    QJsonObject outcomeNotObject = sampleObject();
+    outcomeNotObject.insert(QStringLiteral("outcome"), QStringLiteral("finished"));
+    QTest::newRow("outcome not an object")
+        << toBytes(outcomeNotObject) << SessionFileError::BadField << QStringLiteral("outcome: not an object");
     QJsonObject noClock = sampleObject();
     noClock.remove(QStringLiteral("clock"));
     QTest::newRow("no clock") << toBytes(noClock) << SessionFileError::BadField
