@@ -242,6 +242,9 @@ void MainWindow::createMenus()
     view->addAction(m_darkTheme);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
+    QAction *colab = help->addAction(Theme::icon(QStringLiteral("info")), tr("Train on &Colab…"));
+    colab->setObjectName(QStringLiteral("colabGuideAction"));
+    connect(colab, &QAction::triggered, this, [this] { m_trainingPage->connection()->openColabGuide(); });
     QAction *about = help->addAction(Theme::icon(QStringLiteral("about")), tr("&About Tandem"));
     connect(about, &QAction::triggered, this, &MainWindow::showAbout);
 
