@@ -269,6 +269,15 @@ void AgentLink::onClosed(ConnectionError error, const QString &message)
     if (m_over)
         return;
     m_over = true;
+    // A local agent that died closes its socket first: ask its connector how the process ended
+    // (this thread may wait for it; the GUI thread never does).
+    QString log;
+    const QString exit = m_connector ? m_connector->agentExit(2000, &log) : QString();
+    if (!exit.isEmpty()) {
+        stopAll();
+        Q_EMIT agentQuit(exit, log);
+        return;
+    }
     const QString text = error == ConnectionError::None
                              ? tr("The agent ended the session before training finished: %1").arg(message)
                              : describeConnectionError(error, message);

@@ -71,6 +71,8 @@ Q_SIGNALS:
     void connectionFailed(tandem::protocol::ConnectionError error, const QString &message);
     // Something on this side failed.
     void failed(const QString &message);
+    // The local agent's process ended by itself; message is for a person, log is its last output.
+    void agentQuit(const QString &message, const QString &log);
 
 private:
     void onConnected();

@@ -76,6 +76,8 @@ void TrainingSession::setState(State state)
     if (m_state == state)
         return;
     m_state = state;
+    if (state == State::Training)
+        m_trainingBegan = true;
     Q_EMIT stateChanged(state);
 }
 
@@ -108,6 +110,8 @@ void TrainingSession::start(const TrainingOptions &options, DatasetIndex index)
     m_record = RunRecord{};
     m_unsavedWeights.clear();
     m_weightsError.clear();
+    m_lastAgentLog.clear();
+    m_trainingBegan = false;
     m_agentInfo.reset();
     m_clock = ClockOffsetEstimator{};
     m_listenUrl.clear();
@@ -208,6 +212,17 @@ void TrainingSession::startLink()
             return;
         Q_EMIT connectionFailed(error, message);
         fail(message);
+    });
+    connect(link, &AgentLink::agentQuit, this, [this](const QString &message, const QString &log) {
+        if (!isActive())
+            return;
+        m_lastAgentLog = log;
+        QString text = message;
+        text[0] = text[0].toUpper();
+        if (m_trainingBegan)
+            text = tr("Stopped: %1. What was measured until then is kept.").arg(message);
+        Q_EMIT agentQuit(text, log);
+        fail(text);
     });
     connect(link, &AgentLink::failed, this, [this](const QString &message) {
         if (isActive())

@@ -76,6 +76,10 @@ public:
     [[nodiscard]] const ClockOffsetEstimator &clock() const { return m_clock; }
     [[nodiscard]] const DatasetIndex &index() const { return m_index; }
     [[nodiscard]] QString lastError() const { return m_lastError; }
+    // The agent's last output when its process ended by itself (the local agent), else empty.
+    [[nodiscard]] QString lastAgentLog() const { return m_lastAgentLog; }
+    // Whether this run reached Training (a failure after that is not a failure to start).
+    [[nodiscard]] bool trainingBegan() const { return m_trainingBegan; }
     [[nodiscard]] int creditsAvailable() const { return m_credits; }
     [[nodiscard]] int batchesInFlight() const { return m_inflight; }
     // Where the agent should dial in (Listen mode), once listening.
@@ -84,6 +88,8 @@ public:
     [[nodiscard]] static QString stateName(State state);
 
 Q_SIGNALS:
+    // The local agent's process ended by itself mid-run; message is for a person, log its last lines.
+    void agentQuit(const QString &message, const QString &log);
     void stateChanged(tandem::TrainingSession::State state);
     void statusMessage(const QString &message);
     void progress(qint64 samplesDone, qint64 samplesTotal, int epoch, int epochs);
@@ -129,6 +135,8 @@ private:
     qint64 m_samplesDone = 0;
     qint64 m_samplesTotal = 0;
     QString m_lastError;
+    QString m_lastAgentLog;
+    bool m_trainingBegan = false;
 };
 
 } // namespace tandem
