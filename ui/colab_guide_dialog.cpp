@@ -21,6 +21,7 @@
 #include <QPushButton>
 #include <QSaveFile>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QStandardPaths>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -139,7 +140,6 @@ ColabGuideDialog::ColabGuideDialog(ConnectionPanel *panel, QWidget *parent)
     m_dialOutCell = addStep(layout, tr("5. Paste this over cell 2 (\"Start the agent\") and run it"),
                             tr("It holds this app's secret: do not save or share the notebook with it."),
                             QStringLiteral("copyDialOutCell"));
-    m_dialOutCell->setMinimumHeight(QFontMetrics(m_dialOutCell->font()).lineSpacing() * 9);
 
     addStep(layout, tr("6. Press Start here"),
             tr("The run begins as soon as the agent has dialled in and both sides proved the secret; the agent "
@@ -154,7 +154,6 @@ ColabGuideDialog::ColabGuideDialog(ConnectionPanel *panel, QWidget *parent)
     layout->addSpacing(8);
     layout->addWidget(other);
     m_listenCell = addStep(layout, tr("Cell 2 for that direction"), QString(), QStringLiteral("copyListenCell"));
-    m_listenCell->setMinimumHeight(QFontMetrics(m_listenCell->font()).lineSpacing() * 9);
     layout->addStretch(1);
 
     auto *scroll = new QScrollArea;
@@ -166,7 +165,7 @@ ColabGuideDialog::ColabGuideDialog(ConnectionPanel *panel, QWidget *parent)
     auto *outer = new QVBoxLayout(this);
     outer->addWidget(scroll, 1);
     outer->addWidget(buttons);
-    resize(720, 640);
+    resize(760, 700);
 
     if (m_panel) {
         connect(m_panel, &ConnectionPanel::changed, this, &ColabGuideDialog::refresh);
@@ -189,10 +188,9 @@ QPlainTextEdit *ColabGuideDialog::addStep(QVBoxLayout *layout, const QString &ti
     auto *code = new QPlainTextEdit;
     code->setReadOnly(true);
     code->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    code->setLineWrapMode(QPlainTextEdit::WidgetWidth);
-    code->setWordWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
-    code->setMaximumHeight(QFontMetrics(code->font()).lineSpacing() * 12);
-    code->setMinimumHeight(QFontMetrics(code->font()).lineSpacing() * 3);
+    // Lines as they will be pasted (no wrapping), and exactly as tall as they are: see fitHeight().
+    code->setLineWrapMode(QPlainTextEdit::NoWrap);
+    code->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
     auto *copy = new QToolButton;
     copy->setObjectName(copyName);
     copy->setIcon(Theme::icon(QStringLiteral("copy")));
@@ -224,6 +222,17 @@ void ColabGuideDialog::refresh()
     m_dialOutCell->setPlainText(
         NotebookCell::forDialOut(QUrl(url.isEmpty() ? QStringLiteral("wss://name.trycloudflare.com") : url), secret));
     m_listenCell->setPlainText(NotebookCell::forListen(secret));
+    for (QPlainTextEdit *code : std::as_const(m_copyables))
+        fitHeight(code);
+}
+
+// As tall as its lines plus a horizontal scroll bar's room: a command is never cut off at the bottom.
+void ColabGuideDialog::fitHeight(QPlainTextEdit *code)
+{
+    const int lines = std::max(1, code->document()->blockCount());
+    const QFontMetrics metrics(code->font());
+    const int margins = int(2 * code->document()->documentMargin()) + 2 * code->frameWidth();
+    code->setFixedHeight(lines * metrics.lineSpacing() + margins + code->horizontalScrollBar()->sizeHint().height());
 }
 
 void ColabGuideDialog::setPublicUrl(const QString &url)

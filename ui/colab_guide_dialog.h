@@ -43,6 +43,7 @@ private:
     QPlainTextEdit *addStep(QVBoxLayout *layout, const QString &title, const QString &text,
                             const QString &copyName = {});
     void refresh();
+    static void fitHeight(QPlainTextEdit *code);
     void saveNotebookInteractively();
 
     QPointer<ConnectionPanel> m_panel;
