@@ -45,14 +45,14 @@ ThumbnailGrid::ThumbnailGrid(ThumbnailService *thumbnails, QWidget *parent)
     m_view->viewport()->installEventFilter(this);
 
     m_classCombo->setObjectName(QStringLiteral("classFilter"));
-    m_classCombo->setMinimumContentsLength(14);
+    m_classCombo->setMinimumContentsLength(9); // with the rest of the bar, fits a 1024 px window
     m_classCombo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     m_splitCombo->addItem(tr("Both splits"), -1);
     m_splitCombo->addItem(tr("Training"), int(SampleSplit::Train));
     m_splitCombo->addItem(tr("Validation"), int(SampleSplit::Val));
     m_sizeSlider->setRange(48, 192);
     m_sizeSlider->setValue(m_delegate->thumbnailSize());
-    m_sizeSlider->setFixedWidth(110);
+    m_sizeSlider->setFixedWidth(84);
     m_sizeSlider->setToolTip(tr("Thumbnail size"));
     m_count->setProperty("role", QStringLiteral("caption"));
 
