@@ -107,9 +107,28 @@ void AgentLink::onConnected()
     emitCredits();
 }
 
+void AgentLink::noteIdle()
+{
+    if (m_paused && m_inflight.empty() && m_idleSinceNs == 0)
+        m_idleSinceNs = protocol::monotonicNs();
+}
+
+void AgentLink::endIdle()
+{
+    if (m_idleSinceNs == 0)
+        return;
+    const qint64 start = m_idleSinceNs;
+    m_idleSinceNs = 0;
+    Q_EMIT pausedIdle(start, protocol::monotonicNs());
+}
+
 void AgentLink::setPaused(bool paused)
 {
     m_paused = paused;
+    if (paused)
+        noteIdle();
+    else
+        endIdle();
     if (!paused) {
         pump();
         maybeFinish();
@@ -220,6 +239,7 @@ void AgentLink::onStepMetrics(const protocol::StepMetrics &metrics, qint64 arriv
     m_samplesDone += metrics.count;
     Q_EMIT progressed(m_samplesDone, int(metrics.epoch));
     emitCredits();
+    noteIdle();
     pump();
     maybeFinish();
 }

@@ -213,6 +213,8 @@ void TrainingSession::startLink()
         Q_EMIT connectionFailed(error, message);
         fail(message);
     });
+    connect(link, &AgentLink::pausedIdle, this,
+            [this](qint64 startNs, qint64 endNs) { m_record.pauses.emplace_back(startNs, endNs); });
     connect(link, &AgentLink::agentQuit, this, [this](const QString &message, const QString &log) {
         if (!isActive())
             return;
@@ -365,6 +367,12 @@ void TrainingSession::teardown(const QString &reason)
     if (!m_linkThread)
         return;
     AgentLink *link = m_link;
+    // Stopped (or failed) while paused: the idle time until now is no active time either.
+    qint64 idleSinceNs = 0;
+    QMetaObject::invokeMethod(
+        link, [link, &idleSinceNs] { idleSinceNs = link->idleSinceNs(); }, Qt::BlockingQueuedConnection);
+    if (idleSinceNs > 0)
+        m_record.pauses.emplace_back(idleSinceNs, std::max(idleSinceNs, m_record.wallEndNs));
     link->disconnect(this);
     // The link says Goodbye and lets go of its socket on its own thread; it never waits for
     // this one, so blocking here cannot deadlock.

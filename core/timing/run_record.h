@@ -7,6 +7,7 @@
 #include <QJsonObject>
 #include <QString>
 
+#include <utility>
 #include <vector>
 
 namespace tandem {
@@ -44,6 +45,9 @@ struct RunRecord {
     std::vector<BatchRecord> batches;
     std::vector<StepPoint> steps;
     std::vector<EpochPoint> epochs;
+    // Client-clock intervals [start, end) during which the run was paused with nothing in flight.
+    // The summary leaves them out: only active time counts, so a pause changes no figure.
+    std::vector<std::pair<qint64, qint64>> pauses;
 
     // The origin of every report's timeline: wallStartNs (the first span instead when none is set
     // or a span starts before it, so that no relative time is negative).

@@ -46,7 +46,39 @@ private Q_SLOTS:
     void wrongSecretIsRefused();
     void stopEndsTheRunAndKeepsTheRecord();
     void aWeightsSaveFailureLeavesTheRunFinished();
+    void aPauseDoesNotChangeTheVerdict();
 };
+
+// A real run paused for two seconds in its first epoch: the record holds the idle part of the
+// pause, the summary counts active time only, and the verdict (the kind of bound) is the one the
+// run had before the pause. Before, a compute-bound run read "upload-bound" after a pause.
+void TestTrainingSession::aPauseDoesNotChangeTheVerdict()
+{
+    TrainingOptions options = smallGrayOptions(testsupport::fashionMnist(500, 100));
+    options.epochs = 2;
+    TrainingSession session;
+    QSignalSpy finished(&session, &TrainingSession::finished);
+    QSignalSpy steps(&session, &TrainingSession::stepMetrics);
+    session.start(options);
+    QTRY_VERIFY_WITH_TIMEOUT(steps.count() >= 40, 60'000);
+    const TimingSummary beforePause = session.summary();
+    session.pause();
+    QTest::qWait(2000); // the pause itself: what is measured is what the record makes of it
+    session.resume();
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 120'000);
+    QVERIFY2(finished.first().at(0).toBool(), qPrintable(finished.first().at(1).toString()));
+
+    const RunRecord &record = session.record();
+    QCOMPARE(int(record.pauses.size()), 1);
+    const TimingSummary summary = TimingSummary::compute(record);
+    QVERIFY2(summary.pausedSeconds > 1.0, qPrintable(QString::number(summary.pausedSeconds)));
+    const double rawWall = double(record.endNs() - record.originNs()) / 1e9;
+    QVERIFY(summary.wallSeconds < rawWall - 1.0);
+    const auto kind = [](const QString &verdict) { return verdict.section(QLatin1Char(':'), 0, 0); };
+    qInfo("before the pause: %s\nafter: %s (%.2f s paused)", qPrintable(beforePause.verdict),
+          qPrintable(summary.verdict), summary.pausedSeconds);
+    QCOMPARE(kind(summary.verdict), kind(beforePause.verdict));
+}
 
 void TestTrainingSession::threeEpochsReachEightyPercent()
 {
