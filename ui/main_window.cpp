@@ -308,6 +308,9 @@ void MainWindow::connectSession()
                 m_connectionErrorShown = true;
                 m_messages->post(Severity::Error, message, QStringLiteral("connection"), m_retry);
             });
+    connect(m_session, &TrainingSession::diverged, this, [this](const QString &message) {
+        m_messages->post(Severity::Warning, message, QStringLiteral("diverged"), m_pause); // m_pause reads Resume now
+    });
     connect(m_session, &TrainingSession::sampleFailed, this, [this](const SkippedFile &file) {
         if (!m_datasetPage->addSkipped(file))
             return; // already listed by the index

@@ -112,6 +112,7 @@ void TrainingSession::start(const TrainingOptions &options, DatasetIndex index)
     m_weightsError.clear();
     m_lastAgentLog.clear();
     m_trainingBegan = false;
+    m_divergence.reset();
     m_agentInfo.reset();
     m_clock = ClockOffsetEstimator{};
     m_listenUrl.clear();
@@ -180,6 +181,15 @@ void TrainingSession::startLink()
     connect(link, &AgentLink::stepMetrics, this, [this](const StepPoint &point) {
         m_record.steps.push_back(point);
         Q_EMIT stepMetrics(point);
+        const QString divergence = m_divergence.add(double(point.loss), qint64(m_record.steps.size()));
+        if (!divergence.isEmpty() && m_state == State::Training) {
+            pause();
+            const QString message = tr("Training paused: %1. The learning rate may be too high. Resume to go on "
+                                       "anyway, or Stop and start again with other settings.")
+                                        .arg(divergence);
+            Q_EMIT statusMessage(message);
+            Q_EMIT diverged(message);
+        }
     });
     connect(link, &AgentLink::epochMetrics, this, [this](const EpochPoint &point) {
         m_record.epochs.push_back(point);
@@ -333,6 +343,8 @@ void TrainingSession::pause()
 
 void TrainingSession::resume()
 {
+    if (m_state == State::Paused && m_divergence.hasReported())
+        m_divergence.acknowledge(); // the user saw it and goes on: watch from here
     if (m_state != State::Paused)
         return;
     setState(State::Training);

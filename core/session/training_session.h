@@ -3,6 +3,7 @@
 
 #include "batch_producer.h"
 #include "dataset/dataset_index.h"
+#include "divergence_watch.h"
 #include "epoch_plan.h"
 #include "message_socket.h"
 #include "session_config.h"
@@ -90,6 +91,9 @@ public:
 Q_SIGNALS:
     // The local agent's process ended by itself mid-run; message is for a person, log its last lines.
     void agentQuit(const QString &message, const QString &log);
+    // The training loss diverged (NaN, inf, or ten times the first loss) and the run was paused;
+    // message says so for a person. resume() goes on (watching again), stop() ends the run.
+    void diverged(const QString &message);
     void stateChanged(tandem::TrainingSession::State state);
     void statusMessage(const QString &message);
     void progress(qint64 samplesDone, qint64 samplesTotal, int epoch, int epochs);
@@ -136,6 +140,7 @@ private:
     qint64 m_samplesTotal = 0;
     QString m_lastError;
     QString m_lastAgentLog;
+    DivergenceWatch m_divergence;
     bool m_trainingBegan = false;
 };
 

@@ -47,7 +47,33 @@ private Q_SLOTS:
     void stopEndsTheRunAndKeepsTheRecord();
     void aWeightsSaveFailureLeavesTheRunFinished();
     void aPauseDoesNotChangeTheVerdict();
+    void aDivergingLossPausesTheRun();
 };
+
+// A learning rate a thousand times too high (a typed "3" landing in the wrong field did it in
+// issue 13): the loss explodes, the run pauses itself with a message, and the user can go on or stop.
+void TestTrainingSession::aDivergingLossPausesTheRun()
+{
+    TrainingOptions options = smallGrayOptions(testsupport::fashionMnist(500, 100));
+    options.epochs = 3;
+    options.learningRate = 50.0;
+    TrainingSession session;
+    QSignalSpy diverged(&session, &TrainingSession::diverged);
+    QSignalSpy finished(&session, &TrainingSession::finished);
+    session.start(options);
+    QTRY_COMPARE_WITH_TIMEOUT(diverged.count(), 1, 60'000);
+    QCOMPARE(session.state(), TrainingSession::State::Paused);
+    const QString message = diverged.first().at(0).toString();
+    QVERIFY2(message.startsWith(QStringLiteral("Training paused: the loss")), qPrintable(message));
+    QVERIFY2(message.contains(QStringLiteral("learning rate")), qPrintable(message));
+    QVERIFY(finished.isEmpty());
+
+    session.resume(); // the user goes on anyway
+    QCOMPARE(session.state(), TrainingSession::State::Training);
+    session.stop();
+    QCOMPARE(session.state(), TrainingSession::State::Stopped);
+    QCOMPARE(finished.count(), 1);
+}
 
 // A real run paused for two seconds in its first epoch: the record holds the idle part of the
 // pause, the summary counts active time only, and the verdict (the kind of bound) is the one the
