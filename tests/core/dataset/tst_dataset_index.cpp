@@ -164,10 +164,10 @@ void TestDatasetIndex::brokenAndOtherFiles_data()
                            << "empty file"
                            << "";
     QTest::newRow("text named jpg") << "Bag/notes.jpg"
-                                    << "not an image (starts with Hell)"
+                                    << "not an image: a text file"
                                     << "";
     QTest::newRow("pdf") << "Bag/paper.pdf"
-                         << "not an image (starts with %PDF)"
+                         << "not an image: a PDF document"
                          << "";
     QTest::newRow("gif") << "Bag/animation.gif"
                          << "unsupported format GIF"
