@@ -5,6 +5,7 @@
 #include "dashboard_view.h"
 #include "dataset_page.h"
 #include "message_area.h"
+#include "thumbnail_grid.h"
 #include "dataset/dataset_scanner.h"
 #include "preview/preprocess_suggestion.h"
 #include "settings/settings_store.h"
@@ -420,6 +421,7 @@ void MainWindow::onDatasetScanned(const DatasetIndex &index)
         m_messages->post(Severity::Error,
                          tr("Cannot use %1: %2").arg(QDir::toNativeSeparators(index.root()), index.error()),
                          QStringLiteral("dataset"));
+        m_datasetPage->grid()->showProblem(index.root(), index.error());
         m_startWhenOpen = false;
         return;
     }
