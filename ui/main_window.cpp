@@ -4,6 +4,7 @@
 #include "curation_page.h"
 #include "dashboard_view.h"
 #include "dataset_page.h"
+#include "folder_picker.h"
 #include "message_area.h"
 #include "thumbnail_grid.h"
 #include "dataset/dataset_scanner.h"
@@ -43,6 +44,8 @@
 #include <QUrl>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 Q_LOGGING_CATEGORY(lcWindow, "tandem.ui.window")
 
 namespace tandem {
@@ -78,7 +81,7 @@ MainWindow::MainWindow(const QString &settingsFile, QWidget *parent)
             m_messages->post(Severity::Success,
                              tr("Wrote %n report file(s) to %1.", nullptr, int(result.written.size()))
                                  .arg(QDir::toNativeSeparators(QFileInfo(result.written.first()).absolutePath())),
-                             QStringLiteral("export"));
+                             QStringLiteral("export"), openReportAction(result.written));
         updateActions();
         Q_EMIT reportExported(result.ok());
     });
@@ -552,9 +555,13 @@ void MainWindow::exportReport()
 {
     if (!shownRecord())
         return;
-    const QString dir = QFileDialog::getExistingDirectory(
-        this, tr("Export Report To"),
-        m_settings->uiValue(QStringLiteral("lastReportDir"), QDir::homePath()).toString());
+    QString error;
+    const QString dir =
+        FolderPicker::choose(this, tr("Export Report To"),
+                             m_settings->uiValue(QStringLiteral("lastReportDir"), QDir::homePath()).toString(), &error);
+    if (!error.isEmpty())
+        m_messages->post(Severity::Error, tr("The report could not be written: %1").arg(error),
+                         QStringLiteral("export"));
     if (dir.isEmpty())
         return;
     m_settings->setUiValue(QStringLiteral("lastReportDir"), dir);
@@ -573,6 +580,21 @@ bool MainWindow::exportReportTo(const QString &dir)
         return false;
     updateActions();
     return true;
+}
+
+// "Open Report" on the export's notice: the HTML report, else the first file written.
+QAction *MainWindow::openReportAction(const QStringList &written)
+{
+    const auto html = std::find_if(written.begin(), written.end(),
+                                   [](const QString &path) { return path.endsWith(QLatin1String(".html")); });
+    m_lastReport = html != written.end() ? *html : written.value(0);
+    if (!m_openReport) {
+        m_openReport = new QAction(Theme::icon(QStringLiteral("export-report")), tr("Open Report"), this);
+        m_openReport->setObjectName(QStringLiteral("openReportAction"));
+        connect(m_openReport, &QAction::triggered, this,
+                [this] { QDesktopServices::openUrl(QUrl::fromLocalFile(m_lastReport)); });
+    }
+    return m_openReport;
 }
 
 bool MainWindow::isExportingReport() const
