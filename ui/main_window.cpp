@@ -5,6 +5,7 @@
 #include "dashboard_view.h"
 #include "dataset_page.h"
 #include "folder_picker.h"
+#include "preprocess_carry_over.h"
 #include "message_area.h"
 #include "thumbnail_grid.h"
 #include "dataset/dataset_scanner.h"
@@ -441,6 +442,7 @@ void MainWindow::onDatasetScanned(const DatasetIndex &index)
                 QStringLiteral("preprocess"));
         }
     }
+    noticePreprocessCarryOver(index);
     m_datasetPage->setIndex(index);
     m_curationPage->setIndex(index);
     m_settings->addRecentDataset(index.root());
@@ -580,6 +582,27 @@ bool MainWindow::exportReportTo(const QString &dir)
         return false;
     updateActions();
     return true;
+}
+
+// Settings chosen for another folder are said, with "Fit to These Images", never applied silently.
+void MainWindow::noticePreprocessCarryOver(const DatasetIndex &index)
+{
+    const QString key = QStringLiteral("preprocess/datasetRoot");
+    const auto carry =
+        PreprocessCarryOver::check(m_settings->uiValue(key).toString(), index, m_datasetPage->preprocessOptions());
+    m_settings->setUiValue(key, index.root());
+    if (!carry)
+        return;
+    m_fittedPreprocess = carry->fitted;
+    if (!m_fitPreprocess) {
+        m_fitPreprocess = new QAction(tr("Fit to These Images"), this);
+        m_fitPreprocess->setObjectName(QStringLiteral("fitPreprocessAction"));
+        connect(m_fitPreprocess, &QAction::triggered, this, [this] {
+            m_datasetPage->setPreprocessOptions(m_fittedPreprocess);
+            m_messages->dismiss(QStringLiteral("preprocess"));
+        });
+    }
+    m_messages->post(Severity::Info, carry->text, QStringLiteral("preprocess"), m_fitPreprocess);
 }
 
 // "Open Report" on the export's notice: the HTML report, else the first file written.

@@ -110,6 +110,9 @@ private:
     // After a report export: what "Open Report" opens.
     QAction *openReportAction(const QStringList &written);
     QAction *m_openReport = nullptr;
+    void noticePreprocessCarryOver(const DatasetIndex &index);
+    QAction *m_fitPreprocess = nullptr;
+    PreprocessOptions m_fittedPreprocess;
     QString m_lastReport;
     int m_runFailures = 0;
 
