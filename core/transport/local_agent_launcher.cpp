@@ -82,7 +82,7 @@ void LocalAgentLauncher::start(const QString &program, const QStringList &extraA
         if (m_stopping)
             return;
         // The log stays behind recentOutput(); the message says what happened, in words.
-        Q_EMIT failed(describeExit(code, status));
+        Q_EMIT failed(QStringLiteral("the local agent exited (%1)").arg(describeExit(code, status)));
     });
     QStringList arguments{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")};
     arguments << extraArguments;
@@ -111,12 +111,10 @@ QString LocalAgentLauncher::describeExit(int code, QProcess::ExitStatus status)
     if (status == QProcess::CrashExit) {
         // Qt reports the terminating signal as the exit code of a crashed process on Unix.
         const char *name = code > 0 ? ::strsignal(code) : nullptr;
-        return name ? QStringLiteral("the local agent stopped unexpectedly (killed by signal %1, %2)")
-                          .arg(code)
-                          .arg(QString::fromLocal8Bit(name))
-                    : QStringLiteral("the local agent stopped unexpectedly (it crashed)");
+        return name ? QStringLiteral("killed by signal %1, %2").arg(code).arg(QString::fromLocal8Bit(name))
+                    : QStringLiteral("it crashed");
     }
-    return QStringLiteral("the local agent stopped unexpectedly (exit code %1)").arg(code);
+    return QStringLiteral("exit code %1").arg(code);
 }
 
 QString LocalAgentLauncher::waitForExit(int waitMs)
@@ -127,7 +125,8 @@ QString LocalAgentLauncher::waitForExit(int waitMs)
         m_process->waitForFinished(waitMs);
     if (m_process->state() != QProcess::NotRunning)
         return {};
-    return describeExit(m_process->exitCode(), m_process->exitStatus());
+    return QStringLiteral("the local agent stopped unexpectedly (%1)")
+        .arg(describeExit(m_process->exitCode(), m_process->exitStatus()));
 }
 
 void LocalAgentLauncher::stop()

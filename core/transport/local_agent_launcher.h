@@ -29,7 +29,7 @@ public:
     // local agent stopped unexpectedly (killed by signal 9, Killed)"), or empty while it runs or
     // after stop().
     [[nodiscard]] QString waitForExit(int waitMs);
-    // How a process that ended by itself ended, in words.
+    // How a process that ended by itself ended, in words: "exit code 1", "killed by signal 9, Killed".
     [[nodiscard]] static QString describeExit(int code, QProcess::ExitStatus status);
 
 Q_SIGNALS:
