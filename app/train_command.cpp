@@ -224,11 +224,12 @@ void printSummary(const TrainingSession &session, FILE *out)
     }
     std::fprintf(
         out,
-        "\noverlap: wall %s; run one after another the stages would take %s (%.2f× longer);\n"
-        "         slowest stage busy %s, overlap efficiency %.2f (1.00 = wall time equals the slowest stage)\n",
+        "\noverlap: wall %s; run one after another the stages would take %s (overlap gain %.2f×);\n"
+        "         slowest resource (%s) busy %s, wall ÷ that %.2f (1.00 = wall time equals the slowest resource)\n",
         qPrintable(formatDuration(s.wallSeconds, DurationStyle::Words)),
         qPrintable(formatDuration(s.sequentialSeconds, DurationStyle::Words)), s.sequentialOverWall,
-        qPrintable(formatDuration(s.slowestStageBusySeconds, DurationStyle::Words)), s.overlapEfficiency);
+        qPrintable(s.slowestResource), qPrintable(formatDuration(s.slowestStageBusySeconds, DurationStyle::Words)),
+        s.overlapEfficiency);
     std::fprintf(out, "clock offset to the agent %.3f ms ± %.3f ms\n", double(record.clockOffsetNs) / 1e6,
                  s.uncertaintyMs);
     if (!s.verdict.isEmpty())

@@ -56,6 +56,8 @@ ClassListPanel::ClassListPanel(QWidget *parent)
     m_skippedHeading->setProperty("role", QStringLiteral("heading"));
     m_skippedNone->setProperty("role", QStringLiteral("caption"));
     m_skippedNone->setWordWrap(true);
+    // The splitter does not ask a wrapped label for its height: room for three lines in a narrow column.
+    m_skippedNone->setMinimumHeight(m_skippedNone->fontMetrics().lineSpacing() * 3);
     skippedLayout->addWidget(m_skippedHeading);
     skippedLayout->addWidget(m_skippedNone);
     skippedLayout->addWidget(m_skipped, 1);

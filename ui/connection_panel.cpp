@@ -2,6 +2,7 @@
 
 #include "bundle/agent_bundle.h"
 #include "bundle/notebook_cell.h"
+#include "colab_guide_dialog.h"
 #include "message_socket.h"
 #include "secret_field.h"
 #include "theme.h"
@@ -11,6 +12,7 @@
 #include <QComboBox>
 #include <QDir>
 #include <QFileDialog>
+#include <QFontDatabase>
 #include <QFormLayout>
 #include <QGuiApplication>
 #include <QHBoxLayout>
@@ -18,6 +20,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRadioButton>
 #include <QSpinBox>
@@ -65,20 +68,21 @@ QWidget *indented(QWidget *content)
 
 ConnectionPanel::ConnectionPanel(QWidget *parent)
     : QWidget(parent), m_modes(new QButtonGroup(this)), m_url(new QLineEdit), m_listenHost(new QComboBox),
-      m_listenPort(new QSpinBox), m_agentCommand(new QLineEdit), m_secret(new SecretField),
+      m_listenPort(new QSpinBox), m_agentCommand(new QLabel), m_secret(new SecretField),
       m_secretLabel(new QLabel(tr("Secret"))), m_stateDot(new QLabel), m_state(new QLabel), m_clock(new QLabel),
-      m_agent(new QLabel), m_error(new QLabel),
+      m_agent(new QLabel), m_error(new QLabel), m_details(new QPlainTextEdit),
       m_reconnect(new QPushButton(Theme::icon(QStringLiteral("reconnect")), tr("Reconnect")))
 {
     auto *local = new QRadioButton(tr("This computer (local agent)"));
     auto *dial = new QRadioButton(tr("Connect to an agent at a URL"));
-    auto *listen = new QRadioButton(tr("Wait for the agent to dial in"));
+    auto *listen = new QRadioButton(tr("Wait for the agent to dial in (Colab)"));
     local->setObjectName(QStringLiteral("modeLocal"));
     dial->setObjectName(QStringLiteral("modeDial"));
     listen->setObjectName(QStringLiteral("modeListen"));
     local->setToolTip(tr("Starts tandem-agent here on 127.0.0.1 with a fresh secret; it trains on this "
                          "computer's CPU, or its GPU when the agent was built with CUDA."));
-    dial->setToolTip(tr("An agent started with --listen, reached directly, through an SSH forward or a tunnel."));
+    dial->setToolTip(tr("An agent started with --listen, reached directly, through an SSH forward or a tunnel. Not "
+                        "for Colab: its FAQ disallows running the tunnel this needs inside the notebook."));
     listen->setToolTip(tr("This app listens; the agent dials out with --connect (the direction Colab allows)."));
     m_modes->addButton(local, int(AgentMode::Local));
     m_modes->addButton(dial, int(AgentMode::Dial));
@@ -87,7 +91,18 @@ ConnectionPanel::ConnectionPanel(QWidget *parent)
     m_url->setObjectName(QStringLiteral("agentUrl"));
     m_url->setPlaceholderText(QStringLiteral("wss://name.trycloudflare.com  or  ws://host:8765"));
     m_url->setClearButtonEnabled(true);
-    m_urlRow = indented(m_url);
+    auto *urlBox = new QWidget;
+    auto *urlLayout = new QVBoxLayout(urlBox);
+    urlLayout->setContentsMargins(0, 0, 0, 0);
+    urlLayout->setSpacing(2);
+    urlLayout->addWidget(m_url);
+    auto *notForColab = new QLabel(tr("Not for Colab: this needs a tunnel inside the notebook, which Colab's FAQ "
+                                      "disallows. There, let the agent dial in (below)."));
+    notForColab->setObjectName(QStringLiteral("dialNotForColab"));
+    notForColab->setProperty("role", QStringLiteral("caption"));
+    notForColab->setWordWrap(true);
+    urlLayout->addWidget(notForColab);
+    m_urlRow = indented(urlBox);
 
     m_listenHost->addItem(tr("this computer only (127.0.0.1)"), QStringLiteral("127.0.0.1"));
     m_listenHost->addItem(tr("every network (0.0.0.0)"), QStringLiteral("0.0.0.0"));
@@ -101,7 +116,12 @@ ConnectionPanel::ConnectionPanel(QWidget *parent)
     listenLayout->addWidget(m_listenPort);
     m_listenRow = indented(listenBox);
 
-    m_agentCommand->setReadOnly(true);
+    // A label that wraps, not a line edit: the whole command stays visible however narrow the panel.
+    m_agentCommand->setObjectName(QStringLiteral("agentCommand"));
+    m_agentCommand->setWordWrap(true);
+    m_agentCommand->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_agentCommand->setTextFormat(Qt::PlainText);
+    m_agentCommand->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_agentCommand->setToolTip(tr("Run this where the agent is (for Colab: in the notebook's cell)."));
     auto *copyCommand = new QToolButton;
     copyCommand->setIcon(Theme::icon(QStringLiteral("copy")));
@@ -123,8 +143,15 @@ ConnectionPanel::ConnectionPanel(QWidget *parent)
     m_agent->setWordWrap(true);
     m_error->setObjectName(QStringLiteral("connectionError"));
     m_error->setWordWrap(true);
-    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::LinksAccessibleByMouse);
     m_error->setVisible(false);
+    // The agent's log stays behind a "Details" link: the headline speaks to a person.
+    connect(m_error, &QLabel::linkActivated, this, [this] { m_details->setVisible(!m_details->isVisible()); });
+    m_details->setObjectName(QStringLiteral("connectionDetails"));
+    m_details->setReadOnly(true);
+    m_details->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_details->setMaximumHeight(140);
+    m_details->setVisible(false);
     m_reconnect->setObjectName(QStringLiteral("reconnectButton"));
     m_reconnect->setToolTip(tr("Start the run again with these connection settings"));
     m_reconnect->setVisible(false);
@@ -146,7 +173,8 @@ ConnectionPanel::ConnectionPanel(QWidget *parent)
     // Getting an agent running elsewhere: the notebook cell for this direction, and the sources.
     auto *copyCell = new QPushButton(Theme::icon(QStringLiteral("copy")), tr("Copy notebook cell"));
     copyCell->setObjectName(QStringLiteral("copyNotebookCell"));
-    copyCell->setToolTip(tr("A ready cell for the Colab notebook (colab_agent/notebook), with the secret filled in"));
+    copyCell->setToolTip(
+        tr("A ready cell 2 for the Tandem notebook (Train on Colab… saves it), with the secret filled in"));
     auto *exportBundle = new QPushButton(tr("Export agent bundle…"));
     exportBundle->setObjectName(QStringLiteral("exportAgentBundle"));
     exportBundle->setToolTip(tr("The agent's sources and the notebook, to upload to Colab or any GPU machine"));
@@ -157,6 +185,14 @@ ConnectionPanel::ConnectionPanel(QWidget *parent)
     remoteLayout->addWidget(exportBundle);
     remoteLayout->addStretch(1);
     layout->addWidget(m_remoteRow);
+    auto *colab = new QPushButton(Theme::icon(QStringLiteral("info")), tr("Train on Colab…"));
+    colab->setObjectName(QStringLiteral("colabGuideButton"));
+    colab->setToolTip(tr("Step by step: the notebook, the agent's sources, the direction Colab allows"));
+    auto *colabRow = new QHBoxLayout;
+    colabRow->addWidget(colab);
+    colabRow->addStretch(1);
+    layout->addLayout(colabRow);
+    connect(colab, &QPushButton::clicked, this, &ConnectionPanel::openColabGuide);
     layout->addSpacing(6);
     auto *stateRow = new QHBoxLayout;
     stateRow->setSpacing(6);
@@ -167,6 +203,7 @@ ConnectionPanel::ConnectionPanel(QWidget *parent)
     layout->addWidget(m_clock);
     layout->addWidget(m_agent);
     layout->addWidget(m_error);
+    layout->addWidget(m_details);
 
     connect(m_modes, &QButtonGroup::idToggled, this, [this](int, bool checked) {
         if (!checked)
@@ -225,10 +262,13 @@ void ConnectionPanel::attach(TrainingSession *session)
     connect(session, &TrainingSession::finished, this, [this](bool ok, const QString &message) {
         if (ok || !m_session || m_session->state() != TrainingSession::State::Failed || !m_error->isHidden())
             return;
-        // Failures before a connection existed (no agent program, port in use) land here.
-        m_error->setText(QStringLiteral("<b>%1</b><br>%2").arg(tr("Could not start"), message.toHtmlEscaped()));
-        m_error->setVisible(true);
-        m_reconnect->setVisible(true);
+        // Failures before a connection existed (no agent program, port in use) land here, and
+        // failures on this side after training began, which are no failure to start.
+        showError(m_session->trainingBegan() ? tr("Stopped") : tr("Could not start"), message,
+                  m_session->lastAgentLog());
+    });
+    connect(session, &TrainingSession::agentQuit, this, [this](const QString &message, const QString &log) {
+        showError(tr("The local agent stopped unexpectedly"), message, log);
     });
 }
 
@@ -285,6 +325,23 @@ bool ConnectionPanel::exportAgentBundle(const QString &path)
     Q_EMIT notice(tr("Agent bundle written to %1 (%2): upload it to the notebook before cell 1.")
                       .arg(QDir::toNativeSeparators(path), QLocale().formattedDataSize(result.bytes)));
     return true;
+}
+
+int ConnectionPanel::listenPort() const
+{
+    return m_listenPort->value();
+}
+
+void ConnectionPanel::openColabGuide()
+{
+    if (!m_colabGuide) {
+        m_colabGuide = new ColabGuideDialog(this, window());
+        m_colabGuide->setAttribute(Qt::WA_DeleteOnClose);
+        connect(m_colabGuide, &ColabGuideDialog::notice, this, &ConnectionPanel::notice);
+    }
+    m_colabGuide->show();
+    m_colabGuide->raise();
+    m_colabGuide->activateWindow();
 }
 
 void ConnectionPanel::updateAgentCommand()
@@ -370,6 +427,8 @@ void ConnectionPanel::onStateChanged(TrainingSession::State state)
                           state == State::WaitingForAgent;
     if (starting) {
         m_error->setVisible(false);
+        m_details->setVisible(false);
+        m_details->clear();
         m_reconnect->setVisible(false);
         m_clock->clear();
         m_agent->clear();
@@ -406,10 +465,25 @@ void ConnectionPanel::onAgentReady(const protocol::SessionInfo &info)
 
 void ConnectionPanel::onConnectionFailed(protocol::ConnectionError error, const QString &message)
 {
-    m_error->setText(QStringLiteral("<span style='color:%1'><b>%2</b></span><br>%3")
-                         .arg(Theme::error().name(), headline(error), message.toHtmlEscaped()));
+    showError(headline(error), message, QString());
+}
+
+void ConnectionPanel::showError(const QString &headline, const QString &message, const QString &details)
+{
+    QString html = QStringLiteral("<span style='color:%1'><b>%2</b></span><br>%3")
+                       .arg(Theme::error().name(), headline.toHtmlEscaped(), message.toHtmlEscaped());
+    if (!details.trimmed().isEmpty())
+        html += QStringLiteral(" <a href=\"details\">%1</a>").arg(tr("Details"));
+    m_error->setText(html);
     m_error->setVisible(true);
+    m_details->setPlainText(details.trimmed());
+    m_details->setVisible(false);
     m_reconnect->setVisible(true);
+}
+
+QString ConnectionPanel::detailsText() const
+{
+    return m_details->toPlainText();
 }
 
 } // namespace tandem

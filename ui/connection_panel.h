@@ -13,6 +13,7 @@ class QButtonGroup;
 class QComboBox;
 class QLabel;
 class QLineEdit;
+class QPlainTextEdit;
 class QPushButton;
 class QSpinBox;
 class QToolButton;
@@ -20,6 +21,7 @@ QT_END_NAMESPACE
 
 namespace tandem {
 
+class ColabGuideDialog;
 class SecretField;
 
 // Reads and writes the connection part of TrainingOptions, and shows what the session reports:
@@ -44,10 +46,15 @@ public:
     [[nodiscard]] SecretField *secretField() const { return m_secret; }
     [[nodiscard]] QString stateText() const;
     [[nodiscard]] QString errorText() const;
+    // The log behind the error's "Details" link (the agent's last lines), empty when there is none.
+    [[nodiscard]] QString detailsText() const;
 
     // The Colab notebook's cell 2 for the chosen direction, secret filled in; empty without a secret.
     [[nodiscard]] QString notebookCell() const;
     bool exportAgentBundle(const QString &path);
+    [[nodiscard]] int listenPort() const;
+    // Opens the "Train on Colab" guide (one per panel, raised when already open).
+    void openColabGuide();
 
 Q_SIGNALS:
     void changed();
@@ -61,6 +68,7 @@ private:
     void onClock(qint64 offsetNs, qint64 roundTripNs);
     void onAgentReady(const protocol::SessionInfo &info);
     void onConnectionFailed(protocol::ConnectionError error, const QString &message);
+    void showError(const QString &headline, const QString &message, const QString &details);
 
     QPointer<TrainingSession> m_session;
     QButtonGroup *m_modes;
@@ -69,7 +77,7 @@ private:
     QComboBox *m_listenHost;
     QSpinBox *m_listenPort;
     QWidget *m_listenRow;
-    QLineEdit *m_agentCommand;
+    QLabel *m_agentCommand;
     QWidget *m_commandRow;
     QWidget *m_remoteRow;
     SecretField *m_secret;
@@ -79,7 +87,9 @@ private:
     QLabel *m_clock;
     QLabel *m_agent;
     QLabel *m_error;
+    QPlainTextEdit *m_details;
     QPushButton *m_reconnect;
+    QPointer<ColabGuideDialog> m_colabGuide;
 };
 
 } // namespace tandem

@@ -115,7 +115,10 @@ CurationPage::CurationPage(ThumbnailService *thumbnails, QWidget *parent)
     splitRow->addWidget(exclude);
     splitRow->addWidget(include);
     splitRow->addStretch(1);
-    splitRow->addWidget(m_summary);
+    // Wraps rather than holding the row (and the window) wide: the page fits 1024 px.
+    m_summary->setWordWrap(true);
+    m_summary->setMinimumWidth(120);
+    splitRow->addWidget(m_summary, 1);
 
     // The grid.
     m_grid->setModel(m_model);

@@ -16,6 +16,7 @@
 #include <QScopeGuard>
 #include <QVBoxLayout>
 
+#include <array>
 #include <cmath>
 
 namespace tandem {
@@ -31,7 +32,7 @@ QWidget *card(QWidget *content)
     auto *frame = new QFrame;
     frame->setProperty("card", true);
     auto *layout = new QVBoxLayout(frame);
-    layout->setContentsMargins(4, 4, 4, 4);
+    layout->setContentsMargins(2, 2, 2, 2);
     layout->addWidget(content);
     return frame;
 }
@@ -73,7 +74,7 @@ DashboardView::DashboardView(QWidget *parent)
     m_smoothing->setObjectName(QStringLiteral("smoothingSlider"));
     m_smoothing->setRange(0, 99);
     m_smoothing->setValue(int(std::lround(m_metrics.smoothing() * 100)));
-    m_smoothing->setFixedWidth(140);
+    m_smoothing->setFixedWidth(96); // leaves the verdict room in a 1024 px window
     m_smoothing->setToolTip(tr("Exponential moving average of the loss, as in TensorBoard"));
     m_smoothingValue->setText(QString::number(m_metrics.smoothing(), 'f', 2));
     m_smoothingValue->setMinimumWidth(30);
@@ -82,7 +83,7 @@ DashboardView::DashboardView(QWidget *parent)
     auto *banner = new QFrame;
     banner->setProperty("card", true);
     auto *bannerLayout = new QHBoxLayout(banner);
-    bannerLayout->setContentsMargins(12, 8, 12, 8);
+    bannerLayout->setContentsMargins(12, 6, 12, 6);
     bannerLayout->setSpacing(10);
     m_verdictIcon->setPixmap(Theme::icon(QStringLiteral("training")).pixmap(22, 22));
     m_verdict->setProperty("role", QStringLiteral("heading"));
@@ -102,13 +103,17 @@ DashboardView::DashboardView(QWidget *parent)
     bannerLayout->addWidget(m_smoothing);
     bannerLayout->addWidget(m_smoothingValue);
 
-    auto *tiles = new QHBoxLayout;
-    tiles->setSpacing(8);
-    for (StatTile *tile : {m_progressTile, m_lossTile, m_accuracyTile, m_speedTile, m_overlapTile, m_elapsedTile})
-        tiles->addWidget(tile);
+    // Narrower than the chart view's own minimum so that two fit side by side in a 1024 px window;
+    // as tall as a plot needs to stay readable (below that, TrainingPage scrolls the dashboard).
+    for (QWidget *chart : std::initializer_list<QWidget *>{m_loss, m_accuracy, m_throughput, m_stages})
+        chart->setMinimumSize(220, 190);
+
+    m_tiles = new QGridLayout;
+    m_tiles->setSpacing(6);
+    flowTiles();
 
     auto *charts = new QGridLayout;
-    charts->setSpacing(8);
+    charts->setSpacing(6);
     charts->addWidget(card(m_loss), 0, 0);
     charts->addWidget(card(m_accuracy), 0, 1);
     charts->addWidget(card(m_throughput), 1, 0);
@@ -120,9 +125,9 @@ DashboardView::DashboardView(QWidget *parent)
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->setSpacing(8);
+    layout->setSpacing(6);
     layout->addWidget(banner);
-    layout->addLayout(tiles);
+    layout->addLayout(m_tiles);
     layout->addLayout(charts, 1);
 
     m_redrawTimer.setSingleShot(true);
@@ -332,6 +337,29 @@ void DashboardView::updateTiles()
                                 tr("vs. one stage after another"));
     else
         m_overlapTile->setValue(QStringLiteral("—"), tr("vs. one stage after another"));
+}
+
+void DashboardView::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    flowTiles();
+}
+
+void DashboardView::flowTiles()
+{
+    const std::array<StatTile *, 6> tiles{m_progressTile, m_lossTile,    m_accuracyTile,
+                                          m_speedTile,    m_overlapTile, m_elapsedTile};
+    constexpr int kWideTile = 150; // below this a tile's figure and detail no longer fit in one row
+    const int columns = width() >= int(tiles.size()) * (kWideTile + 8) ? int(tiles.size()) : 3;
+    if (columns == m_tileColumns)
+        return;
+    m_tileColumns = columns;
+    for (StatTile *tile : tiles)
+        m_tiles->removeWidget(tile);
+    for (int i = 0; i < int(tiles.size()); ++i)
+        m_tiles->addWidget(tiles[size_t(i)], i / columns, i % columns);
+    for (int c = 0; c < int(tiles.size()); ++c)
+        m_tiles->setColumnStretch(c, c < columns ? 1 : 0);
 }
 
 QString DashboardView::verdictText() const

@@ -11,6 +11,7 @@
 #include <QWidget>
 
 QT_BEGIN_NAMESPACE
+class QGridLayout;
 class QLabel;
 class QSlider;
 QT_END_NAMESPACE
@@ -56,7 +57,12 @@ public:
 Q_SIGNALS:
     void smoothingChanged(double weight);
 
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+
 private:
+    // Six tiles in a row where they fit, else two rows of three (a 1024 px window).
+    void flowTiles();
     void markDirty();
     void updateSummary();
     void updateTiles();
@@ -64,6 +70,8 @@ private:
 
     QPointer<TrainingSession> m_session;
     TrainingMetrics m_metrics;
+    QGridLayout *m_tiles = nullptr;
+    int m_tileColumns = 0;
     TimingSummary m_summary;
     bool m_haveSummary = false;
     QTimer m_redrawTimer;

@@ -1,5 +1,7 @@
 #include "export_dialog.h"
 
+#include "folder_picker.h"
+
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFileDialog>
@@ -57,7 +59,7 @@ void ExportDialog::browse()
     const bool archive = m_format->currentData().toInt() == int(ExportOptions::Format::TarGz);
     const QString path =
         archive ? QFileDialog::getSaveFileName(this, tr("Export to archive"), m_path->text(), tr("Archives (*.tar.gz)"))
-                : QFileDialog::getExistingDirectory(this, tr("Export to an empty folder"), m_path->text());
+                : FolderPicker::choose(this, tr("Export to an empty folder"), m_path->text());
     if (!path.isEmpty())
         m_path->setText(archive && !path.endsWith(QLatin1String(".tar.gz")) ? path + QStringLiteral(".tar.gz") : path);
 }

@@ -4,7 +4,10 @@
 #include "curation_page.h"
 #include "dashboard_view.h"
 #include "dataset_page.h"
+#include "folder_picker.h"
+#include "preprocess_carry_over.h"
 #include "message_area.h"
+#include "thumbnail_grid.h"
 #include "dataset/dataset_scanner.h"
 #include "preview/preprocess_suggestion.h"
 #include "settings/settings_store.h"
@@ -45,6 +48,8 @@
 #include <QUrl>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 Q_LOGGING_CATEGORY(lcWindow, "tandem.ui.window")
 
 namespace tandem {
@@ -80,7 +85,7 @@ MainWindow::MainWindow(const QString &settingsFile, QWidget *parent)
             m_messages->post(Severity::Success,
                              tr("Wrote %n report file(s) to %1.", nullptr, int(result.written.size()))
                                  .arg(QDir::toNativeSeparators(QFileInfo(result.written.first()).absolutePath())),
-                             QStringLiteral("export"));
+                             QStringLiteral("export"), openReportAction(result.written));
         updateActions();
         Q_EMIT reportExported(result.ok());
     });
@@ -255,6 +260,9 @@ void MainWindow::createMenus()
     view->addAction(m_darkTheme);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
+    QAction *colab = help->addAction(Theme::icon(QStringLiteral("info")), tr("Train on &Colab…"));
+    colab->setObjectName(QStringLiteral("colabGuideAction"));
+    connect(colab, &QAction::triggered, this, [this] { m_trainingPage->connection()->openColabGuide(); });
     QAction *about = help->addAction(Theme::icon(QStringLiteral("about")), tr("&About Tandem"));
     connect(about, &QAction::triggered, this, &MainWindow::showAbout);
 
@@ -318,6 +326,9 @@ void MainWindow::connectSession()
                 m_connectionErrorShown = true;
                 m_messages->post(Severity::Error, message, QStringLiteral("connection"), m_retry);
             });
+    connect(m_session, &TrainingSession::diverged, this, [this](const QString &message) {
+        m_messages->post(Severity::Warning, message, QStringLiteral("diverged"), m_pause); // m_pause reads Resume now
+    });
     connect(m_session, &TrainingSession::sampleFailed, this, [this](const SkippedFile &file) {
         if (!m_datasetPage->addSkipped(file))
             return; // already listed by the index
@@ -427,6 +438,7 @@ void MainWindow::onDatasetScanned(const DatasetIndex &index)
         m_messages->post(Severity::Error,
                          tr("Cannot use %1: %2").arg(QDir::toNativeSeparators(index.root()), index.error()),
                          QStringLiteral("dataset"));
+        m_datasetPage->grid()->showProblem(index.root(), index.error());
         m_startWhenOpen = false;
         return;
     }
@@ -443,6 +455,7 @@ void MainWindow::onDatasetScanned(const DatasetIndex &index)
                 QStringLiteral("preprocess"));
         }
     }
+    noticePreprocessCarryOver(index);
     m_datasetPage->setIndex(index);
     m_curationPage->setIndex(index);
     showCuratedCounts();
@@ -587,9 +600,13 @@ void MainWindow::exportReport()
 {
     if (!shownRecord())
         return;
-    const QString dir = QFileDialog::getExistingDirectory(
-        this, tr("Export Report To"),
-        m_settings->uiValue(QStringLiteral("lastReportDir"), QDir::homePath()).toString());
+    QString error;
+    const QString dir =
+        FolderPicker::choose(this, tr("Export Report To"),
+                             m_settings->uiValue(QStringLiteral("lastReportDir"), QDir::homePath()).toString(), &error);
+    if (!error.isEmpty())
+        m_messages->post(Severity::Error, tr("The report could not be written: %1").arg(error),
+                         QStringLiteral("export"));
     if (dir.isEmpty())
         return;
     m_settings->setUiValue(QStringLiteral("lastReportDir"), dir);
@@ -608,6 +625,42 @@ bool MainWindow::exportReportTo(const QString &dir)
         return false;
     updateActions();
     return true;
+}
+
+// Settings chosen for another folder are said, with "Fit to These Images", never applied silently.
+void MainWindow::noticePreprocessCarryOver(const DatasetIndex &index)
+{
+    const QString key = QStringLiteral("preprocess/datasetRoot");
+    const auto carry =
+        PreprocessCarryOver::check(m_settings->uiValue(key).toString(), index, m_datasetPage->preprocessOptions());
+    m_settings->setUiValue(key, index.root());
+    if (!carry)
+        return;
+    m_fittedPreprocess = carry->fitted;
+    if (!m_fitPreprocess) {
+        m_fitPreprocess = new QAction(tr("Fit to These Images"), this);
+        m_fitPreprocess->setObjectName(QStringLiteral("fitPreprocessAction"));
+        connect(m_fitPreprocess, &QAction::triggered, this, [this] {
+            m_datasetPage->setPreprocessOptions(m_fittedPreprocess);
+            m_messages->dismiss(QStringLiteral("preprocess"));
+        });
+    }
+    m_messages->post(Severity::Info, carry->text, QStringLiteral("preprocess"), m_fitPreprocess);
+}
+
+// "Open Report" on the export's notice: the HTML report, else the first file written.
+QAction *MainWindow::openReportAction(const QStringList &written)
+{
+    const auto html = std::find_if(written.begin(), written.end(),
+                                   [](const QString &path) { return path.endsWith(QLatin1String(".html")); });
+    m_lastReport = html != written.end() ? *html : written.value(0);
+    if (!m_openReport) {
+        m_openReport = new QAction(Theme::icon(QStringLiteral("export-report")), tr("Open Report"), this);
+        m_openReport->setObjectName(QStringLiteral("openReportAction"));
+        connect(m_openReport, &QAction::triggered, this,
+                [this] { QDesktopServices::openUrl(QUrl::fromLocalFile(m_lastReport)); });
+    }
+    return m_openReport;
 }
 
 bool MainWindow::isExportingReport() const

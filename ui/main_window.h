@@ -72,6 +72,8 @@ public:
     [[nodiscard]] QAction *redoAction() const { return m_redo; }
     [[nodiscard]] MessageArea *messageArea() const { return m_messages; }
     [[nodiscard]] QTabWidget *tabs() const { return m_tabs; }
+    // The report the last export's "Open Report" opens; empty before any export.
+    [[nodiscard]] QString lastReportPath() const { return m_lastReport; }
     [[nodiscard]] QAction *startAction() const { return m_start; }
     [[nodiscard]] QAction *pauseAction() const { return m_pause; }
     [[nodiscard]] QAction *stopAction() const { return m_stop; }
@@ -112,6 +114,13 @@ private:
     bool m_startWhenOpen = false;
     bool m_suggestPreprocess = false; // a first run: fit the preprocessing to the first dataset
     bool m_connectionErrorShown = false;
+    // After a report export: what "Open Report" opens.
+    QAction *openReportAction(const QStringList &written);
+    QAction *m_openReport = nullptr;
+    void noticePreprocessCarryOver(const DatasetIndex &index);
+    QAction *m_fitPreprocess = nullptr;
+    PreprocessOptions m_fittedPreprocess;
+    QString m_lastReport;
     int m_runFailures = 0;
 
     QTabWidget *m_tabs;

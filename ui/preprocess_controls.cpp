@@ -9,6 +9,9 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QSpinBox>
+#include <QToolButton>
+
+#include <cmath>
 
 namespace tandem {
 
@@ -97,7 +100,36 @@ PreprocessControls::PreprocessControls(QWidget *parent)
     form->setLabelAlignment(Qt::AlignRight | Qt::AlignVCenter);
     form->setHorizontalSpacing(10);
     form->setVerticalSpacing(6);
-    form->addRow(tr("Output size"), pair(m_width, QStringLiteral("×"), m_height));
+    // The aspect lock: while on, changing one side changes the other at the ratio locked.
+    m_aspectLock = new QToolButton;
+    m_aspectLock->setObjectName(QStringLiteral("aspectLock"));
+    m_aspectLock->setCheckable(true);
+    m_aspectLock->setText(QStringLiteral("\u21D4")); // ⇔
+    m_aspectLock->setToolTip(tr("Keep the width-to-height ratio when one side changes"));
+    connect(m_aspectLock, &QToolButton::toggled, this, [this](bool on) {
+        if (on)
+            m_lockedRatio = double(m_width->value()) / std::max(1, m_height->value());
+    });
+    connect(m_width, &QSpinBox::valueChanged, this, [this](int width) {
+        if (!m_aspectLock->isChecked() || m_loading || m_syncingSize)
+            return;
+        m_syncingSize = true; // the other side follows once; its own change is reported as usual
+        m_height->setValue(std::max(1, int(std::lround(width / m_lockedRatio))));
+        m_syncingSize = false;
+    });
+    connect(m_height, &QSpinBox::valueChanged, this, [this](int height) {
+        if (!m_aspectLock->isChecked() || m_loading || m_syncingSize)
+            return;
+        m_syncingSize = true;
+        m_width->setValue(std::max(1, int(std::lround(height * m_lockedRatio))));
+        m_syncingSize = false;
+    });
+    auto *size = new QWidget;
+    auto *sizeLayout = new QHBoxLayout(size);
+    sizeLayout->setContentsMargins(0, 0, 0, 0);
+    sizeLayout->addWidget(pair(m_width, QStringLiteral("×"), m_height), 1);
+    sizeLayout->addWidget(m_aspectLock);
+    form->addRow(tr("Output size"), size);
     form->addRow(tr("Preset"), m_preset);
     form->addRow(tr("Colour"), m_color);
     form->addRow(tr("Crop"), m_crop);

@@ -6,6 +6,7 @@
 #include <QWidget>
 
 QT_BEGIN_NAMESPACE
+class QToolButton;
 class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
@@ -37,6 +38,9 @@ private:
     QComboBox *m_preset;
     QSpinBox *m_width;
     QSpinBox *m_height;
+    QToolButton *m_aspectLock;
+    double m_lockedRatio = 1.0; // width / height while the lock is on
+    bool m_syncingSize = false;
     QComboBox *m_color;
     QComboBox *m_crop;
     QSpinBox *m_resizeShorter;

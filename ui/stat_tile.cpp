@@ -12,15 +12,17 @@ StatTile::StatTile(const QString &caption, QWidget *parent)
     m_caption->setProperty("role", QStringLiteral("caption"));
     m_value->setProperty("role", QStringLiteral("figure"));
     m_detail->setProperty("role", QStringLiteral("caption"));
+    m_detail->setWordWrap(true); // a narrow tile (1024 px window) takes a second line, never cuts it
     m_value->setTextInteractionFlags(Qt::TextSelectableByMouse);
     auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(12, 8, 12, 8);
+    layout->setContentsMargins(12, 5, 12, 5);
     layout->setSpacing(1);
     layout->addWidget(m_caption);
     layout->addWidget(m_value);
     layout->addWidget(m_detail);
     setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
-    setMinimumWidth(120);
+    // Small enough for six in a row to shrink; DashboardView moves them into two rows before they clip.
+    setMinimumWidth(90);
 }
 
 void StatTile::setValue(const QString &value, const QString &detail)

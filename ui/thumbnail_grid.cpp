@@ -8,6 +8,7 @@
 #include <QEvent>
 #include <QHBoxLayout>
 #include <QItemSelectionModel>
+#include <QDir>
 #include <QLabel>
 #include <QListView>
 #include <QLocale>
@@ -45,14 +46,14 @@ ThumbnailGrid::ThumbnailGrid(ThumbnailService *thumbnails, QWidget *parent)
     m_view->viewport()->installEventFilter(this);
 
     m_classCombo->setObjectName(QStringLiteral("classFilter"));
-    m_classCombo->setMinimumContentsLength(14);
+    m_classCombo->setMinimumContentsLength(9); // with the rest of the bar, fits a 1024 px window
     m_classCombo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     m_splitCombo->addItem(tr("Both splits"), -1);
     m_splitCombo->addItem(tr("Training"), int(SampleSplit::Train));
     m_splitCombo->addItem(tr("Validation"), int(SampleSplit::Val));
     m_sizeSlider->setRange(48, 192);
     m_sizeSlider->setValue(m_delegate->thumbnailSize());
-    m_sizeSlider->setFixedWidth(110);
+    m_sizeSlider->setFixedWidth(84);
     m_sizeSlider->setToolTip(tr("Thumbnail size"));
     m_count->setProperty("role", QStringLiteral("caption"));
 
@@ -79,8 +80,10 @@ ThumbnailGrid::ThumbnailGrid(ThumbnailService *thumbnails, QWidget *parent)
     auto *emptyIcon = new QLabel;
     emptyIcon->setPixmap(Theme::icon(QStringLiteral("open-folder")).pixmap(56, 56));
     emptyIcon->setAlignment(Qt::AlignCenter);
-    auto *emptyText = new QLabel(tr("<b>Open an image dataset</b><br>A folder with one sub-folder per class "
-                                    "(or train/ and val/ with class folders).<br>You can also drop a folder here."));
+    auto *emptyText = m_emptyText =
+        new QLabel(tr("<b>Open an image dataset</b><br>A folder with one sub-folder per class "
+                      "(or train/ and val/ with class folders).<br>You can also drop a folder here."));
+    m_defaultEmptyText = emptyText->text();
     emptyText->setAlignment(Qt::AlignCenter);
     emptyText->setWordWrap(true);
     auto *openButton = new QPushButton(Theme::icon(QStringLiteral("open-folder")), tr("Open dataset…"));
@@ -119,6 +122,12 @@ ThumbnailGrid::ThumbnailGrid(ThumbnailService *thumbnails, QWidget *parent)
 void ThumbnailGrid::setIndex(const DatasetIndex &index)
 {
     setSamples(index.samples(), index.classNames());
+    if (index.samples().empty() && !index.root().isEmpty())
+        showProblem(index.root(),
+                    index.skipped().empty()
+                        ? tr("Its class folders hold no image files.")
+                        : tr("None of its %n file(s) is an image the pipeline can read: see Skipped files for why.",
+                             nullptr, int(index.skipped().size())));
 }
 
 void ThumbnailGrid::setSamples(std::vector<IndexedSample> samples, const QStringList &classNames)
@@ -137,7 +146,20 @@ void ThumbnailGrid::setSamples(std::vector<IndexedSample> samples, const QString
     }
     m_model->setSamples(std::move(samples), classNames);
     m_stack->setCurrentIndex(empty ? 0 : 1);
+    m_emptyText->setText(m_defaultEmptyText); // a problem shown before belongs to another folder
     updateCount();
+}
+
+void ThumbnailGrid::showProblem(const QString &folder, const QString &reason)
+{
+    setSamples({}, {});
+    m_emptyText->setText(tr("<b>No images to show from %1</b><br>%2<br>Open another folder, or drop one here.")
+                             .arg(QDir::toNativeSeparators(folder).toHtmlEscaped(), reason.toHtmlEscaped()));
+}
+
+QString ThumbnailGrid::emptyText() const
+{
+    return m_emptyText->text();
 }
 
 void ThumbnailGrid::clear()

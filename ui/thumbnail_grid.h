@@ -32,6 +32,9 @@ public:
 
     void setIndex(const DatasetIndex &index);
     void setSamples(std::vector<IndexedSample> samples, const QStringList &classNames);
+    // The empty page says why this folder shows no images, instead of the "Open a dataset" prompt.
+    void showProblem(const QString &folder, const QString &reason);
+    [[nodiscard]] QString emptyText() const;
     void clear();
     // -1 for all classes.
     void setClassFilter(int label);
@@ -65,6 +68,8 @@ private:
     QComboBox *m_splitCombo;
     QSlider *m_sizeSlider;
     QLabel *m_count;
+    QLabel *m_emptyText;
+    QString m_defaultEmptyText;
 };
 
 } // namespace tandem

@@ -58,8 +58,18 @@ TrainingPage::TrainingPage(QWidget *parent)
     rightLayout->setContentsMargins(6, 8, 10, 8);
     rightLayout->addWidget(m_dashboard);
 
+    // In a short window (1024 × 640) the dashboard scrolls rather than squeezing its charts flat.
+    auto *rightScroll = new QScrollArea;
+    rightScroll->setObjectName(QStringLiteral("dashboardScroll"));
+    rightScroll->setWidget(right);
+    rightScroll->setWidgetResizable(true);
+    rightScroll->setFrameShape(QFrame::NoFrame);
+    rightScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    rightScroll->setMinimumWidth(right->minimumSizeHint().width() +
+                                 rightScroll->verticalScrollBar()->sizeHint().width());
+
     m_splitter->addWidget(scroll);
-    m_splitter->addWidget(right);
+    m_splitter->addWidget(rightScroll);
     m_splitter->setStretchFactor(0, 0);
     m_splitter->setStretchFactor(1, 1);
     m_splitter->setSizes({420, 1180});

@@ -8,8 +8,9 @@ QString cell(const QString &direction, const QString &url, const QByteArray &sec
 {
     return QStringLiteral(
                "# Tandem %1: start the agent (%2).\n"
-               "# Written by the Tandem app: paste it in place of cell 2 of tandem_agent.ipynb, after cell 1 built\n"
-               "# the agent. It holds this session's secret: do not save or share the notebook with it.\n"
+               "# Written by the Tandem app: paste it over the cell \"2. Start the agent\" of the Tandem notebook\n"
+               "# (the app saves it: Help > Train on Colab), after its cell 1 built the agent. It holds this\n"
+               "# session's secret: do not save or share the notebook with it.\n"
                "DIRECTION = %3\n"
                "DESKTOP_URL = %4\n"
                "SECRET = %5\n"

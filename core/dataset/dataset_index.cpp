@@ -176,8 +176,17 @@ DatasetIndex DatasetIndex::scan(const QString &root, const DatasetIndexOptions &
     }
     for (const QString &name : classSet)
         data->classNames << name;
-    if (data->classNames.isEmpty())
-        return finish(QStringLiteral("no class folders in %1").arg(splitFolders.front().first));
+    if (data->classNames.isEmpty()) {
+        const QString folder = splitFolders.front().first;
+        // Say which of the two it is: nothing there at all, or files that want class folders.
+        if (QDir(folder).isEmpty(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden))
+            return finish(QStringLiteral("the folder %1 is empty: put one sub-folder per class in it, each holding "
+                                         "that class's images")
+                              .arg(folder));
+        return finish(QStringLiteral("no class folders in %1: a dataset has one sub-folder per class (or train/ "
+                                     "and val/ folders of class folders), each holding that class's images")
+                          .arg(folder));
+    }
 
     // 2. Candidate files, from directory entries only.
     std::vector<Group> groups;

@@ -1,6 +1,8 @@
 #include "preprocess/image_probe.h"
 
 #include <QFileInfo>
+#include <QMimeDatabase>
+#include <QMimeType>
 #include <QStringList>
 
 #include <array>
@@ -275,20 +277,6 @@ ImageHeader probeTiff(const ByteReader &in)
     return sized(kFormat, width, height, "TIFF");
 }
 
-QString startsWith(const ByteReader &in)
-{
-    const qsizetype count = std::min<qsizetype>(in.size(), 4);
-    bool printable = true;
-    for (qsizetype i = 0; i < count; ++i)
-        printable = printable && in.u8(i) >= 0x20 && in.u8(i) < 0x7F;
-    if (printable)
-        return QString::fromLatin1(reinterpret_cast<const char *>(in.data()), count);
-    QStringList bytes;
-    for (qsizetype i = 0; i < count; ++i)
-        bytes << QStringLiteral("%1").arg(in.u8(i), 2, 16, QLatin1Char('0'));
-    return QStringLiteral("bytes ") + bytes.join(QLatin1Char(' '));
-}
-
 } // namespace
 
 const char *ImageProbe::formatName(ImageFormat format)
@@ -361,7 +349,16 @@ QString ImageProbe::describeUnsupported(QByteArrayView head, const QString &file
     const QString suffix = QFileInfo(fileName).suffix().toLower();
     if (kImageSuffixes.contains(suffix))
         return QStringLiteral("unsupported format .%1").arg(suffix);
-    return QStringLiteral("not an image (starts with %1)").arg(startsWith(in));
+    // What it is, by Qt's copy of the freedesktop.org MIME database (a library, not a list of our
+    // own), from the bytes alone: a name can lie ("notes.jpg"), and the file's content is never shown.
+    const QMimeType type = QMimeDatabase().mimeTypeForData(head.toByteArray());
+    if (type.name() == QLatin1String("application/pdf"))
+        return QStringLiteral("not an image: a PDF document");
+    if (type.inherits(QStringLiteral("text/plain")))
+        return QStringLiteral("not an image: a text file");
+    if (!type.isValid() || type.isDefault())
+        return QStringLiteral("not an image: unrecognised data");
+    return QStringLiteral("not an image: %1 (%2)").arg(type.comment(), type.name());
 }
 
 ImageHeader ImageProbe::probe(QByteArrayView bytes)

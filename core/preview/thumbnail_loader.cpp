@@ -160,6 +160,10 @@ cv::Mat ThumbnailLoader::decode(const QString &path, int maxSide, QString *error
         return failWith(header.error.isEmpty() ? QStringLiteral("not a supported image") : header.error);
     if (header.pixels() > limits.maxPixels)
         return failWith(QStringLiteral("%1×%2 is over the pixel limit").arg(header.width).arg(header.height));
+    // libjpeg fills a cut-off JPEG with grey and only warns: without this the grid showed a smeared
+    // thumbnail and no badge, and the file failed only once training reached it. Same test, same words.
+    if (header.format == ImageFormat::Jpeg && !ImageProbe::jpegIsComplete(bytes))
+        return failWith(QStringLiteral("corrupt or truncated JPEG"));
 
     int flags = cv::IMREAD_COLOR;
     if (header.format == ImageFormat::Jpeg) {

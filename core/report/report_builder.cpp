@@ -209,8 +209,13 @@ std::vector<ReportFigure> figuresFor(const RunRecord &record, const TimingSummar
     figures.push_back(figure(QStringLiteral("One stage at a time"), NumberFormat::seconds(summary.sequentialSeconds),
                              QStringLiteral("%1 the wall time: the stages' busy times added up")
                                  .arg(NumberFormat::factor(summary.sequentialOverWall))));
-    figures.push_back(figure(QStringLiteral("Overlap efficiency"), NumberFormat::fixed(summary.overlapEfficiency, 2),
-                             QStringLiteral("wall ÷ slowest stage's busy time; 1.00 is perfect")));
+    // The dashboard's "Overlap gain" tile shows this same figure under this same name.
+    figures.push_back(figure(QStringLiteral("Overlap gain"), NumberFormat::factor(summary.sequentialOverWall),
+                             QStringLiteral("one stage at a time ÷ wall time: the speed-up of overlapping")));
+    figures.push_back(figure(QStringLiteral("Slowest resource"), NumberFormat::seconds(summary.slowestStageBusySeconds),
+                             QStringLiteral("%1 busy; wall ÷ that %2 (1.00: the rest hid behind it)")
+                                 .arg(summary.slowestResource.isEmpty() ? QStringLiteral("–") : summary.slowestResource,
+                                      NumberFormat::fixed(summary.overlapEfficiency, 2))));
     const StageStats *bottleneck = summary.hasBottleneck ? summary.stats(summary.bottleneck) : nullptr;
     figures.push_back(
         ReportFigure{QStringLiteral("Bottleneck"),
@@ -245,31 +250,32 @@ QString overlapParagraph(const TimingSummary &summary)
                   "work was in stages that cannot overlap each other, so there was little for the pipeline to "
                   "hide. ")
                   .arg(NumberFormat::seconds(summary.wallSeconds), NumberFormat::seconds(summary.sequentialSeconds));
+    Q_UNUSED(slowest)
     const QString slowestLine =
-        QStringLiteral("The slowest single stage, %1, was busy for %2, %3 of the wall time")
-            .arg(NumberFormat::stageLabel(summary.bottleneck), NumberFormat::seconds(summary.slowestStageBusySeconds),
-                 NumberFormat::percent(slowest ? slowest->busyFraction : 0.0));
+        QStringLiteral("The slowest resource, %1, was busy for %2, %3 of the wall time")
+            .arg(summary.slowestResource, NumberFormat::seconds(summary.slowestStageBusySeconds),
+                 NumberFormat::percent(summary.wallSeconds > 0 ? summary.slowestStageBusySeconds / summary.wallSeconds
+                                                               : 0.0));
     if (summary.agentBusyFraction >= 0.9) {
         text += QStringLiteral("The agent's stages run one after another on one device, and together they kept it busy "
                                "%1 of the wall time: the agent set the pace, and the desktop's preprocessing and the "
-                               "transfers hid behind it. %2 (overlap efficiency %3); it shares the device with the "
-                               "other agent stages, so that figure cannot reach 1.00 here.")
+                               "transfers hid behind it. %2 (wall ÷ its busy time %3).")
                     .arg(NumberFormat::percent(summary.agentBusyFraction), slowestLine,
                          NumberFormat::fixed(summary.overlapEfficiency, 2));
     } else if (summary.overlapEfficiency <= 1.25) {
         text +=
             QStringLiteral("%1, so the other stages almost entirely hid behind it: the run took only %2 longer than "
-                           "that stage alone (overlap efficiency %3).")
+                           "that resource alone (wall ÷ its busy time %3).")
                 .arg(slowestLine, NumberFormat::percent(summary.overlapEfficiency - 1.0),
                      NumberFormat::fixed(summary.overlapEfficiency, 2));
     } else {
-        text +=
-            QStringLiteral("%1, and the run took %2 as long as that stage alone (overlap efficiency %3): part of the "
-                           "other stages' time still adds up instead of overlapping, or the stages wait on each "
-                           "other; the agent worked %4 of the time.")
-                .arg(slowestLine, NumberFormat::factor(summary.overlapEfficiency),
-                     NumberFormat::fixed(summary.overlapEfficiency, 2),
-                     NumberFormat::percent(summary.agentBusyFraction));
+        text += QStringLiteral(
+                    "%1, and the run took %2 as long as that resource alone (wall ÷ its busy time %3): part of the "
+                    "other stages' time still adds up instead of overlapping, or the stages wait on each "
+                    "other; the agent worked %4 of the time.")
+                    .arg(slowestLine, NumberFormat::factor(summary.overlapEfficiency),
+                         NumberFormat::fixed(summary.overlapEfficiency, 2),
+                         NumberFormat::percent(summary.agentBusyFraction));
     }
     return text;
 }
@@ -466,9 +472,12 @@ ReportDocument ReportBuilder::build(const RunRecord &record, const TimingSummary
             .arg(NumberFormat::ms(summary.uncertaintyMs)));
     method.blocks.emplace_back(QStringLiteral(
         "A stage's busy time is the time during which at least one batch was in it: the union of its spans, not "
-        "their sum, because concurrent batches overlap. Busy % is busy time over wall time. Overlap efficiency is the "
-        "wall time divided by the slowest working stage's busy time; 1.00 means every other stage hid entirely behind "
-        "it. \"One stage at a time\" adds up the working stages' busy times, each stage keeping its own internal "
+        "their sum, because concurrent batches overlap. Busy % is busy time over wall time, and wall time is active "
+        "time: while a paused run had nothing in flight it counts nowhere. Overlap gain is \"one stage at a time\" "
+        "divided by the wall time. The slowest resource (a thread, a worker pool, the link: forward and backward share "
+        "the trainer thread) bounds the wall time; wall ÷ its busy time is 1.00 when every other stage hid entirely "
+        "behind it. \"One stage at a time\" adds up the working stages' busy times, each stage keeping its own "
+        "internal "
         "parallelism. Credit wait and queue wait measure slack in the pipeline and count in neither."));
     method.blocks.emplace_back(QStringLiteral(
         "The bottleneck is found per resource, not per stage: stages that share one resource (a preprocessing "
@@ -526,10 +535,10 @@ ReportDocument ReportBuilder::buildComparison(const RunRecord &a, const TimingSu
     add(QStringLiteral("one stage at a time"), NumberFormat::seconds(summaryA.sequentialSeconds),
         NumberFormat::seconds(summaryB.sequentialSeconds),
         change(summaryA.sequentialSeconds, summaryB.sequentialSeconds));
-    add(QStringLiteral("one stage at a time ÷ wall"), NumberFormat::factor(summaryA.sequentialOverWall),
+    add(QStringLiteral("overlap gain (one stage at a time ÷ wall)"), NumberFormat::factor(summaryA.sequentialOverWall),
         NumberFormat::factor(summaryB.sequentialOverWall),
         change(summaryA.sequentialOverWall, summaryB.sequentialOverWall));
-    add(QStringLiteral("overlap efficiency (1.00 is perfect)"), NumberFormat::fixed(summaryA.overlapEfficiency, 2),
+    add(QStringLiteral("wall ÷ slowest resource (1.00 is perfect)"), NumberFormat::fixed(summaryA.overlapEfficiency, 2),
         NumberFormat::fixed(summaryB.overlapEfficiency, 2),
         change(summaryA.overlapEfficiency, summaryB.overlapEfficiency));
     add(QStringLiteral("bottleneck"),

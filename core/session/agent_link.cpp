@@ -115,9 +115,28 @@ void AgentLink::onConnected()
     emitCredits();
 }
 
+void AgentLink::noteIdle()
+{
+    if (m_paused && m_inflight.empty() && m_idleSinceNs == 0)
+        m_idleSinceNs = protocol::monotonicNs();
+}
+
+void AgentLink::endIdle()
+{
+    if (m_idleSinceNs == 0)
+        return;
+    const qint64 start = m_idleSinceNs;
+    m_idleSinceNs = 0;
+    Q_EMIT pausedIdle(start, protocol::monotonicNs());
+}
+
 void AgentLink::setPaused(bool paused)
 {
     m_paused = paused;
+    if (paused)
+        noteIdle();
+    else
+        endIdle();
     if (!paused) {
         pump();
         maybeFinish();
@@ -231,6 +250,7 @@ void AgentLink::onStepMetrics(const protocol::StepMetrics &metrics, qint64 arriv
     m_samplesDone += metrics.count;
     Q_EMIT progressed(m_samplesDone, int(metrics.epoch));
     emitCredits();
+    noteIdle();
     pump();
     maybeFinish();
 }
@@ -280,6 +300,15 @@ void AgentLink::onClosed(ConnectionError error, const QString &message)
     if (m_over)
         return;
     m_over = true;
+    // A local agent that died closes its socket first: ask its connector how the process ended
+    // (this thread may wait for it; the GUI thread never does).
+    QString log;
+    const QString exit = m_connector ? m_connector->agentExit(2000, &log) : QString();
+    if (!exit.isEmpty()) {
+        stopAll();
+        Q_EMIT agentQuit(exit, log);
+        return;
+    }
     const QString text = error == ConnectionError::None
                              ? tr("The agent ended the session before training finished: %1").arg(message)
                              : describeConnectionError(error, message);

@@ -49,6 +49,9 @@ public:
     // Where the socket lives; for tests, to be called on the link's thread.
     [[nodiscard]] QThread *socketThread() const;
 
+    // When the paused run went idle (nothing in flight), 0 when it is not; on this link's thread.
+    [[nodiscard]] qint64 idleSinceNs() const { return m_idleSinceNs; }
+
 Q_SIGNALS:
     void phaseChanged(tandem::AgentConnector::Phase phase, const QString &message);
     void listening(const QUrl &url);
@@ -71,9 +74,16 @@ Q_SIGNALS:
     void connectionFailed(tandem::protocol::ConnectionError error, const QString &message);
     // Something on this side failed.
     void failed(const QString &message);
+    // While paused, from when the last batch in flight was answered until resume (or the end):
+    // the run was idle, and the summary leaves that time out.
+    void pausedIdle(qint64 startNs, qint64 endNs);
+    // The local agent's process ended by itself; message is for a person, log is its last output.
+    void agentQuit(const QString &message, const QString &log);
 
 private:
     void onConnected();
+    void noteIdle();
+    void endIdle();
     void onMessage(const protocol::Message &message, qint64 arrivalNs);
     void onStepMetrics(const protocol::StepMetrics &metrics, qint64 arrivalNs);
     void onEpochMetrics(const protocol::EpochMetrics &metrics);
@@ -104,6 +114,7 @@ private:
     std::map<quint64, InFlight> m_inflight;
     int m_credits = 0;
     int m_openEpochEnds = 0;
+    qint64 m_idleSinceNs = 0; // paused with nothing in flight since then; 0: not idle
     bool m_paused = false;
     bool m_producerDone = false;
     bool m_trainingDone = false;

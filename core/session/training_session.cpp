@@ -76,6 +76,8 @@ void TrainingSession::setState(State state)
     if (m_state == state)
         return;
     m_state = state;
+    if (state == State::Training)
+        m_trainingBegan = true;
     Q_EMIT stateChanged(state);
 }
 
@@ -108,6 +110,9 @@ void TrainingSession::start(const TrainingOptions &options, DatasetIndex index)
     m_record = RunRecord{};
     m_unsavedWeights.clear();
     m_weightsError.clear();
+    m_lastAgentLog.clear();
+    m_trainingBegan = false;
+    m_divergence.reset();
     m_agentInfo.reset();
     m_clock = ClockOffsetEstimator{};
     m_listenUrl.clear();
@@ -177,6 +182,15 @@ void TrainingSession::startLink()
     connect(link, &AgentLink::stepMetrics, this, [this](const StepPoint &point) {
         m_record.steps.push_back(point);
         Q_EMIT stepMetrics(point);
+        const QString divergence = m_divergence.add(double(point.loss), qint64(m_record.steps.size()));
+        if (!divergence.isEmpty() && m_state == State::Training) {
+            pause();
+            const QString message = tr("Training paused: %1. The learning rate may be too high. Resume to go on "
+                                       "anyway, or Stop and start again with other settings.")
+                                        .arg(divergence);
+            Q_EMIT statusMessage(message);
+            Q_EMIT diverged(message);
+        }
     });
     connect(link, &AgentLink::epochMetrics, this, [this](const EpochPoint &point) {
         m_record.epochs.push_back(point);
@@ -209,6 +223,19 @@ void TrainingSession::startLink()
             return;
         Q_EMIT connectionFailed(error, message);
         fail(message);
+    });
+    connect(link, &AgentLink::pausedIdle, this,
+            [this](qint64 startNs, qint64 endNs) { m_record.pauses.emplace_back(startNs, endNs); });
+    connect(link, &AgentLink::agentQuit, this, [this](const QString &message, const QString &log) {
+        if (!isActive())
+            return;
+        m_lastAgentLog = log;
+        QString text = message;
+        text[0] = text[0].toUpper();
+        if (m_trainingBegan)
+            text = tr("Stopped: %1. What was measured until then is kept.").arg(message);
+        Q_EMIT agentQuit(text, log);
+        fail(text);
     });
     connect(link, &AgentLink::failed, this, [this](const QString &message) {
         if (isActive())
@@ -319,6 +346,8 @@ void TrainingSession::pause()
 
 void TrainingSession::resume()
 {
+    if (m_state == State::Paused && m_divergence.hasReported())
+        m_divergence.acknowledge(); // the user saw it and goes on: watch from here
     if (m_state != State::Paused)
         return;
     setState(State::Training);
@@ -357,6 +386,12 @@ void TrainingSession::teardown(const QString &reason)
     if (!m_linkThread)
         return;
     AgentLink *link = m_link;
+    // Stopped (or failed) while paused: the idle time until now is no active time either.
+    qint64 idleSinceNs = 0;
+    QMetaObject::invokeMethod(
+        link, [link, &idleSinceNs] { idleSinceNs = link->idleSinceNs(); }, Qt::BlockingQueuedConnection);
+    if (idleSinceNs > 0)
+        m_record.pauses.emplace_back(idleSinceNs, std::max(idleSinceNs, m_record.wallEndNs));
     link->disconnect(this);
     // The link says Goodbye and lets go of its socket on its own thread; it never waits for
     // this one, so blocking here cannot deadlock.

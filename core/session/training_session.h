@@ -3,6 +3,7 @@
 
 #include "batch_producer.h"
 #include "dataset/dataset_index.h"
+#include "divergence_watch.h"
 #include "epoch_plan.h"
 #include "message_socket.h"
 #include "session_config.h"
@@ -76,6 +77,10 @@ public:
     [[nodiscard]] const ClockOffsetEstimator &clock() const { return m_clock; }
     [[nodiscard]] const DatasetIndex &index() const { return m_index; }
     [[nodiscard]] QString lastError() const { return m_lastError; }
+    // The agent's last output when its process ended by itself (the local agent), else empty.
+    [[nodiscard]] QString lastAgentLog() const { return m_lastAgentLog; }
+    // Whether this run reached Training (a failure after that is not a failure to start).
+    [[nodiscard]] bool trainingBegan() const { return m_trainingBegan; }
     [[nodiscard]] int creditsAvailable() const { return m_credits; }
     [[nodiscard]] int batchesInFlight() const { return m_inflight; }
     // Where the agent should dial in (Listen mode), once listening.
@@ -84,6 +89,11 @@ public:
     [[nodiscard]] static QString stateName(State state);
 
 Q_SIGNALS:
+    // The local agent's process ended by itself mid-run; message is for a person, log its last lines.
+    void agentQuit(const QString &message, const QString &log);
+    // The training loss diverged (NaN, inf, or ten times the first loss) and the run was paused;
+    // message says so for a person. resume() goes on (watching again), stop() ends the run.
+    void diverged(const QString &message);
     void stateChanged(tandem::TrainingSession::State state);
     void statusMessage(const QString &message);
     void progress(qint64 samplesDone, qint64 samplesTotal, int epoch, int epochs);
@@ -129,6 +139,9 @@ private:
     qint64 m_samplesDone = 0;
     qint64 m_samplesTotal = 0;
     QString m_lastError;
+    QString m_lastAgentLog;
+    DivergenceWatch m_divergence;
+    bool m_trainingBegan = false;
 };
 
 } // namespace tandem

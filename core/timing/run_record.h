@@ -7,6 +7,7 @@
 #include <QJsonObject>
 #include <QString>
 
+#include <utility>
 #include <vector>
 
 namespace tandem {
@@ -58,6 +59,9 @@ struct RunRecord {
     std::vector<EpochPoint> epochs;
     RunOutcome outcome = RunOutcome::Unknown;
     QString outcomeMessage; // the session's last word: "Finished 3 epochs: …", the error
+    // Client-clock intervals [start, end) during which the run was paused with nothing in flight.
+    // The summary leaves them out: only active time counts, so a pause changes no figure.
+    std::vector<std::pair<qint64, qint64>> pauses;
 
     // The origin of every report's timeline: wallStartNs (the first span instead when none is set
     // or a span starts before it, so that no relative time is negative).

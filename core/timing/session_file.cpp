@@ -219,7 +219,11 @@ QJsonObject SessionFile::toJsonObject(const RunRecord &record)
             {QStringLiteral("samples"), qint64(epoch.samples)},
         });
     }
-    return QJsonObject{
+    // Optional: [[start, end], …] relative to the origin, like the spans; absent in older files.
+    QJsonArray pauses;
+    for (const auto &[start, end] : record.pauses)
+        pauses.append(QJsonArray{start - origin, end - origin});
+    QJsonObject document{
         {QStringLiteral("format"), kFormat},
         {QStringLiteral("version"), kFormatVersion},
         {QStringLiteral("title"), record.title},
@@ -241,6 +245,9 @@ QJsonObject SessionFile::toJsonObject(const RunRecord &record)
              {QStringLiteral("message"), record.outcomeMessage},
          }},
     };
+    if (!pauses.isEmpty())
+        document.insert(QStringLiteral("pauses"), pauses);
+    return document;
 }
 
 QByteArray SessionFile::toJson(const RunRecord &record)
@@ -381,6 +388,23 @@ SessionFile::LoadResult SessionFile::fromJsonObject(const QJsonObject &object)
                 reader.fail(where, QStringLiteral("unknown status \"%1\"").arg(status));
             record.outcome = parsed.value_or(RunOutcome::Unknown);
             record.outcomeMessage = outcome.toObject().value(QStringLiteral("message")).toString();
+        }
+    }
+
+    if (object.contains(QStringLiteral("pauses"))) {
+        const QJsonArray pauses = reader.array(object, QStringLiteral("pauses"), {});
+        for (qsizetype i = 0; i < pauses.size() && !reader.failed(); ++i) {
+            const QString where = QStringLiteral("pause %1").arg(i);
+            const QJsonArray pair = pauses.at(i).toArray();
+            if (pair.size() != 2) {
+                reader.fail(where, QStringLiteral("not a [start, end] pair"));
+                break;
+            }
+            const qint64 start = reader.integerAt(pair, 0, where);
+            const qint64 end = reader.integerAt(pair, 1, where);
+            if (end < start)
+                reader.fail(where, QStringLiteral("ends before it starts"));
+            record.pauses.emplace_back(origin + start, origin + end);
         }
     }
 

@@ -192,11 +192,44 @@ const StageStats *TimingSummary::stats(Stage stage) const
     return it == stages.end() ? nullptr : &*it;
 }
 
+TimingSummary::ActiveClock::ActiveClock(Intervals pauses)
+{
+    std::sort(pauses.begin(), pauses.end());
+    for (const auto &[start, end] : pauses) {
+        if (end <= start)
+            continue;
+        if (!m_pauses.empty() && start <= m_pauses.back().second) { // overlapping: merge
+            const qint64 extra = std::max<qint64>(0, end - m_pauses.back().second);
+            m_pauses.back().second += extra;
+            m_total += extra;
+            continue;
+        }
+        m_before.push_back(m_total);
+        m_pauses.emplace_back(start, end);
+        m_total += end - start;
+    }
+}
+
+qint64 TimingSummary::ActiveClock::operator()(qint64 t) const
+{
+    // The last pause that starts at or before t.
+    const auto it = std::upper_bound(m_pauses.begin(), m_pauses.end(), t,
+                                     [](qint64 value, const std::pair<qint64, qint64> &p) { return value < p.first; });
+    if (it == m_pauses.begin())
+        return t;
+    const size_t i = size_t(it - m_pauses.begin()) - 1;
+    const auto &[start, end] = m_pauses[i];
+    if (t < end)
+        return start - m_before[i]; // inside the pause
+    return t - m_before[i] - (end - start);
+}
+
 TimingSummary TimingSummary::compute(const RunRecord &record)
 {
     TimingSummary summary;
     std::array<Intervals, protocol::kStageCount> spansByStage;
     Intervals agentWork;
+    const ActiveClock active(record.pauses);
     for (const BatchRecord &batch : record.batches) {
         ++summary.batches;
         summary.samples += batch.samples;
@@ -205,13 +238,16 @@ TimingSummary TimingSummary::compute(const RunRecord &record)
             const auto index = size_t(span.stage);
             if (index >= spansByStage.size())
                 continue;
-            spansByStage[index].emplace_back(span.startNs, std::max(span.startNs, span.endNs));
+            const qint64 start = active(span.startNs);
+            const qint64 end = std::max(start, active(span.endNs));
+            spansByStage[index].emplace_back(start, end);
             if (protocol::stageInfo(span.stage).host == Host::Agent && !isWaitStage(span.stage))
-                agentWork.emplace_back(span.startNs, span.endNs);
+                agentWork.emplace_back(start, end);
         }
     }
 
-    const qint64 wallNs = std::max<qint64>(0, record.endNs() - record.originNs());
+    const qint64 wallNs = std::max<qint64>(0, active(record.endNs()) - active(record.originNs()));
+    summary.pausedSeconds = double(active.pausedNs()) / kNsPerSecond;
     summary.wallSeconds = double(wallNs) / kNsPerSecond;
     summary.uncertaintyMs = double(record.clockUncertaintyNs) / kNsPerMs;
     if (summary.wallSeconds > 0.0)
@@ -249,7 +285,6 @@ TimingSummary TimingSummary::compute(const RunRecord &record)
         if (isWaitStage(stats.stage))
             continue;
         sequentialNs += busyNs[index];
-        slowestNs = std::max(slowestNs, busyNs[index]);
     }
 
     // The bottleneck: the resource with the highest utilisation, then its busiest stage.
@@ -268,6 +303,13 @@ TimingSummary TimingSummary::compute(const RunRecord &record)
         if (spans.empty() || peak == 0)
             continue;
         const double utilisation = wallNs > 0 ? double(sumOfDurations(spans)) / (double(wallNs) * peak) : 0.0;
+        // The resource's busy time with its capacity counted once: on a serial resource (the trainer
+        // thread) the union of its stages' spans; on a pool, the work spread over its workers.
+        const qint64 resourceNs = sumOfDurations(spans) / peak;
+        if (resourceNs > slowestNs) {
+            slowestNs = resourceNs;
+            summary.slowestResource = resourceName(Resource(r));
+        }
         if (utilisation > bestUtilisation) {
             bestUtilisation = utilisation;
             bestResource = r;

@@ -48,11 +48,19 @@ struct TimingSummary {
     // times of the working stages. Credit wait and queue wait are left out: they are waiting that
     // only exists because the stages run concurrently.
     double sequentialSeconds = 0.0;
+    // The busy time of the slowest resource (a thread, a pool, the link: see bottleneck below), its
+    // capacity counted once: forward and backward run on one trainer thread one after the other, so
+    // they add up here, and N preprocessing workers count as N. The slowest resource bounds the wall time.
     double slowestStageBusySeconds = 0.0;
-    // Wall time over the slowest working stage's busy time. Never below 1.0 (a run cannot be
-    // shorter than its slowest stage); 1.0 is perfect overlap: everything else hid behind it.
+    QString slowestResource;
+    // Wall time over the slowest resource's busy time. Never below 1.0 (a run cannot be shorter
+    // than its slowest resource); 1.0 is perfect overlap: everything else hid behind it.
     double overlapEfficiency = 0.0;
-    double sequentialOverWall = 0.0; // the speed-up of overlapping over running sequentially
+    // "Overlap gain", as the dashboard and the report both call it: one stage at a time over the
+    // wall time, the speed-up of overlapping over running the stages one after another.
+    double sequentialOverWall = 0.0;
+    // Paused time left out of every figure (wall time included): the summary counts active time only.
+    double pausedSeconds = 0.0;
     // Share of wall time during which the agent was working (any agent stage but queue wait).
     double agentBusyFraction = 0.0;
     // The bottleneck is found per resource, not per stage: stages that share one resource run one
@@ -82,6 +90,20 @@ struct TimingSummary {
     [[nodiscard]] static qint64 unionLengthNs(std::vector<std::pair<qint64, qint64>> intervals);
     // The most half-open intervals that overlap at any instant.
     [[nodiscard]] static int peakConcurrency(const std::vector<std::pair<qint64, qint64>> &intervals);
+    // Maps client-clock instants onto active time: the paused intervals are cut out of the timeline
+    // (an instant inside one maps to its start), so a span that waited across a pause is as long as
+    // its active part and everything after a pause moves up by the pause's length.
+    class ActiveClock {
+    public:
+        explicit ActiveClock(std::vector<std::pair<qint64, qint64>> pauses);
+        [[nodiscard]] qint64 operator()(qint64 t) const;
+        [[nodiscard]] qint64 pausedNs() const { return m_total; }
+
+    private:
+        std::vector<std::pair<qint64, qint64>> m_pauses; // sorted, disjoint
+        std::vector<qint64> m_before;                    // paused time before each pause
+        qint64 m_total = 0;
+    };
 };
 
 } // namespace tandem

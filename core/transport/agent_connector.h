@@ -34,6 +34,16 @@ public:
     void start(const QByteArray &sessionConfigJson);
     // After connected(): the connection, once. Its socket lives on this connector's thread.
     [[nodiscard]] std::optional<AgentConnection> takeConnection();
+    // How the agent's process ended, for connectors that own it (the local one): waits up to waitMs
+    // for it to end; empty when it is still running or this connector has no process. *details gets
+    // the last lines it printed.
+    [[nodiscard]] virtual QString agentExit(int waitMs, QString *details)
+    {
+        Q_UNUSED(waitMs)
+        Q_UNUSED(details)
+        return {};
+    }
+
     // Sockets created here get this handshake timeout (tests shorten it).
     void setHandshakeTimeout(int ms) { m_handshakeTimeoutMs = ms; }
 

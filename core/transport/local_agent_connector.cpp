@@ -42,4 +42,14 @@ void LocalAgentConnector::begin()
     m_launcher->start(m_program, m_extraArguments);
 }
 
+QString LocalAgentConnector::agentExit(int waitMs, QString *details)
+{
+    if (!m_launcher)
+        return {};
+    const QString exit = m_launcher->waitForExit(waitMs);
+    if (!exit.isEmpty() && details)
+        *details = m_launcher->recentOutput();
+    return exit;
+}
+
 } // namespace tandem

@@ -18,6 +18,8 @@ public:
     LocalAgentConnector(QString program, QStringList extraArguments, QObject *parent = nullptr);
     ~LocalAgentConnector() override;
 
+    [[nodiscard]] QString agentExit(int waitMs, QString *details) override;
+
 private:
     void begin() override;
 

@@ -8,6 +8,8 @@
 #include <QLoggingCategory>
 #include <QStandardPaths>
 
+#include <cstring>
+
 Q_LOGGING_CATEGORY(lcLauncher, "tandem.transport")
 
 namespace tandem {
@@ -79,12 +81,8 @@ void LocalAgentLauncher::start(const QString &program, const QStringList &extraA
     connect(m_process.get(), &QProcess::finished, this, [this](int code, QProcess::ExitStatus status) {
         if (m_stopping)
             return;
-        const QStringList lines = m_output.trimmed().split(QLatin1Char('\n'));
-        const QString tail = lines.mid(std::max<qsizetype>(0, lines.size() - 3)).join(QLatin1Char('\n'));
-        Q_EMIT failed(QStringLiteral("the local agent %1 (%2)%3")
-                          .arg(status == QProcess::CrashExit ? QStringLiteral("crashed") : QStringLiteral("exited"))
-                          .arg(code)
-                          .arg(tail.isEmpty() ? QString() : QStringLiteral(": ") + tail));
+        // The log stays behind recentOutput(); the message says what happened, in words.
+        Q_EMIT failed(QStringLiteral("the local agent exited (%1)").arg(describeExit(code, status)));
     });
     QStringList arguments{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")};
     arguments << extraArguments;
@@ -106,6 +104,29 @@ void LocalAgentLauncher::onOutput()
             Q_EMIT started(m_url, m_secret);
         }
     }
+}
+
+QString LocalAgentLauncher::describeExit(int code, QProcess::ExitStatus status)
+{
+    if (status == QProcess::CrashExit) {
+        // Qt reports the terminating signal as the exit code of a crashed process on Unix.
+        const char *name = code > 0 ? ::strsignal(code) : nullptr;
+        return name ? QStringLiteral("killed by signal %1, %2").arg(code).arg(QString::fromLocal8Bit(name))
+                    : QStringLiteral("it crashed");
+    }
+    return QStringLiteral("exit code %1").arg(code);
+}
+
+QString LocalAgentLauncher::waitForExit(int waitMs)
+{
+    if (!m_process || m_stopping)
+        return {};
+    if (m_process->state() != QProcess::NotRunning)
+        m_process->waitForFinished(waitMs);
+    if (m_process->state() != QProcess::NotRunning)
+        return {};
+    return QStringLiteral("the local agent stopped unexpectedly (%1)")
+        .arg(describeExit(m_process->exitCode(), m_process->exitStatus()));
 }
 
 void LocalAgentLauncher::stop()

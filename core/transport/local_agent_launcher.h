@@ -25,6 +25,12 @@ public:
     [[nodiscard]] QUrl url() const { return m_url; }
     [[nodiscard]] bool isRunning() const;
     [[nodiscard]] QString recentOutput() const { return m_output.right(4000); }
+    // Waits up to waitMs for an agent that ends on its own; then how it ended, for a person ("the
+    // local agent stopped unexpectedly (killed by signal 9, Killed)"), or empty while it runs or
+    // after stop().
+    [[nodiscard]] QString waitForExit(int waitMs);
+    // How a process that ended by itself ended, in words: "exit code 1", "killed by signal 9, Killed".
+    [[nodiscard]] static QString describeExit(int code, QProcess::ExitStatus status);
 
 Q_SIGNALS:
     void started(const QUrl &url, const QByteArray &secret);

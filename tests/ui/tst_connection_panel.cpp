@@ -9,6 +9,7 @@
 #include <QFileInfo>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRadioButton>
 #include <QSignalSpy>
@@ -16,6 +17,8 @@
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <csignal>
 
 using namespace tandem;
 
@@ -209,6 +212,58 @@ private Q_SLOTS:
         QCOMPARE(failed.first().at(0).value<protocol::ConnectionError>(), protocol::ConnectionError::Dropped);
         QVERIFY2(panel.errorText().contains(QStringLiteral("Connection dropped")), qPrintable(panel.errorText()));
         QVERIFY(panel.findChild<QPushButton *>(QStringLiteral("reconnectButton"))->isVisibleTo(&panel));
+#endif
+    }
+
+    // A local agent killed mid-run: the panel says the agent stopped unexpectedly and how (the
+    // signal), never "Could not start" or "connection dropped", and its log sits behind Details.
+    void killedLocalAgentIsNamedWithTheLogBehindDetails()
+    {
+#ifndef TANDEM_AGENT_PATH
+        QFAIL("built without tandem-agent (TANDEM_BUILD_AGENT=OFF): this test needs the real agent");
+#else
+        TrainingSession session;
+        ConnectionPanel panel;
+        panel.attach(&session);
+        panel.setMode(AgentMode::Local);
+        TrainingOptions options;
+        options.model = QStringLiteral("cnn");
+        options.epochs = 500; // still training when the agent goes
+        options.batchSize = 4;
+        options.preprocess.width = options.preprocess.height = 16;
+        options.agentProgram = QStringLiteral(TANDEM_AGENT_PATH);
+        options.device = QStringLiteral("cpu");
+        panel.applyTo(options);
+        QSignalSpy quit(&session, &TrainingSession::agentQuit);
+        QSignalSpy dropped(&session, &TrainingSession::connectionFailed);
+        QSignalSpy steps(&session, &TrainingSession::stepMetrics);
+        session.start(options, m_index);
+        QTRY_VERIFY_WITH_TIMEOUT(steps.count() >= 3, 30000);
+
+        const QList<qint64> agents = uitest::childProcesses(QStringLiteral("tandem-agent"));
+        QCOMPARE(agents.size(), 1); // the one local agent this test process started
+        QCOMPARE(::kill(pid_t(agents.first()), SIGKILL), 0);
+
+        QTRY_VERIFY_WITH_TIMEOUT(session.state() == TrainingSession::State::Failed, 20000);
+        QCOMPARE(quit.count(), 1);
+        QVERIFY(dropped.isEmpty()); // not reported as a network problem
+        const QString message = session.lastError();
+        QVERIFY2(message.startsWith(QStringLiteral("Stopped:")), qPrintable(message));
+        QVERIFY2(message.contains(QStringLiteral("stopped unexpectedly (killed by signal 9")), qPrintable(message));
+        QVERIFY2(!message.contains(QStringLiteral("session for")), qPrintable(message)); // no log in the headline
+
+        const QString error = panel.errorText();
+        QVERIFY2(error.contains(QStringLiteral("The local agent stopped unexpectedly")), qPrintable(error));
+        QVERIFY2(!error.contains(QStringLiteral("Could not start")), qPrintable(error));
+        QVERIFY2(!error.contains(QStringLiteral("connection dropped"), Qt::CaseInsensitive), qPrintable(error));
+        QVERIFY2(error.contains(QStringLiteral("href=\"details\"")), qPrintable(error));
+        auto *details = panel.findChild<QPlainTextEdit *>(QStringLiteral("connectionDetails"));
+        QVERIFY(details && details->isHidden());
+        QVERIFY2(panel.detailsText().contains(QStringLiteral("session for 127.0.0.1")),
+                 qPrintable(panel.detailsText()));
+        auto *label = panel.findChild<QLabel *>(QStringLiteral("connectionError"));
+        Q_EMIT label->linkActivated(QStringLiteral("details")); // what a click on the link does
+        QVERIFY(!details->isHidden());
 #endif
     }
 

@@ -147,6 +147,12 @@ private Q_SLOTS:
         QVERIFY(exported.first().at(0).toBool());
         QVERIFY(!QDir(reports).entryList({QStringLiteral("*.html")}, QDir::Files).isEmpty());
         QVERIFY(!QDir(reports).entryList({QStringLiteral("*.csv")}, QDir::Files).isEmpty());
+        // The notice offers "Open Report", which opens the HTML report just written.
+        QVERIFY2(window.lastReportPath().endsWith(QStringLiteral(".html")), qPrintable(window.lastReportPath()));
+        QVERIFY(QFileInfo::exists(window.lastReportPath()));
+        auto *openReport = window.findChild<QAction *>(QStringLiteral("openReportAction"));
+        QVERIFY(openReport);
+        QCOMPARE(openReport->text(), QStringLiteral("Open Report"));
         const QString saved = m_dir.filePath(QStringLiteral("run"));
         QVERIFY(window.saveSessionTo(saved));
         const qint64 steps = dashboard->metrics().steps();

@@ -6,6 +6,7 @@
 #include "uitest_support.h"
 
 #include <QElapsedTimer>
+#include <QFile>
 #include <QListView>
 #include <QScrollBar>
 #include <QSignalSpy>
@@ -111,6 +112,34 @@ private Q_SLOTS:
         const QModelIndex index = grid.model()->index(0);
         QTRY_COMPARE(index.data(DatasetModel::ThumbnailStateRole).toInt(), int(DatasetModel::ThumbnailState::Failed));
         QVERIFY(index.data(Qt::ToolTipRole).toString().contains(QStringLiteral("Cannot show")));
+    }
+
+    // Issue 13: an empty folder showed the generic "Open an image dataset" prompt.
+    void anEmptyFolderSaysSo()
+    {
+        QTemporaryDir dir;
+        const DatasetIndex empty = DatasetIndex::scan(dir.path());
+        QVERIFY2(empty.error().contains(QStringLiteral("is empty")), qPrintable(empty.error()));
+        ThumbnailGrid grid;
+        grid.showProblem(dir.path(), empty.error());
+        QVERIFY2(grid.emptyText().contains(QStringLiteral("No images to show from")), qPrintable(grid.emptyText()));
+        QVERIFY(grid.emptyText().contains(QStringLiteral("is empty")));
+
+        // Class folders without images, then one holding only a file that is no image.
+        QVERIFY(QDir(dir.path()).mkpath(QStringLiteral("cats")));
+        QVERIFY(QDir(dir.path()).mkpath(QStringLiteral("dogs")));
+        grid.setIndex(DatasetIndex::scan(dir.path()));
+        QVERIFY2(grid.emptyText().contains(QStringLiteral("hold no image files")), qPrintable(grid.emptyText()));
+        QFile notes(dir.filePath(QStringLiteral("cats/notes.jpg")));
+        QVERIFY(notes.open(QIODevice::WriteOnly));
+        notes.write("shopping list");
+        notes.close();
+        grid.setIndex(DatasetIndex::scan(dir.path()));
+        QVERIFY2(grid.emptyText().contains(QStringLiteral("None of its 1 file(s)")), qPrintable(grid.emptyText()));
+
+        // A folder with images puts the default prompt back for next time.
+        grid.setIndex(DatasetIndex::scan(uitest::writeTinyDataset(dir.filePath(QStringLiteral("ok")), 2, 1, 1)));
+        QVERIFY(!grid.emptyText().contains(QStringLiteral("No images to show")));
     }
 
 private:

@@ -2,7 +2,9 @@
 #pragma once
 
 #include <QColor>
+#include <QCoreApplication>
 #include <QDir>
+#include <QFile>
 #include <QHash>
 #include <QImage>
 #include <QPainter>
@@ -16,6 +18,33 @@
 #include <memory>
 
 namespace uitest {
+
+// The ids of this process's children named name (their /proc/PID/comm), to kill a real agent.
+inline QList<qint64> childProcesses(const QString &name)
+{
+    QList<qint64> ids;
+    const qint64 self = QCoreApplication::applicationPid();
+    const QStringList entries = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    for (const QString &entry : entries) {
+        bool numeric = false;
+        const qint64 pid = entry.toLongLong(&numeric);
+        if (!numeric)
+            continue;
+        QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+        if (!stat.open(QIODevice::ReadOnly))
+            continue;
+        // "PID (COMM) STATE PPID ...": COMM may hold spaces, so split after the last ')'.
+        const QByteArray line = stat.readAll();
+        const qsizetype open = line.indexOf('('), close = line.lastIndexOf(')');
+        if (open < 0 || close < open)
+            continue;
+        const QString comm = QString::fromUtf8(line.mid(open + 1, close - open - 1));
+        const QList<QByteArray> rest = line.mid(close + 2).split(' ');
+        if (comm == name && rest.size() > 1 && rest.at(1).toLongLong() == self)
+            ids << pid;
+    }
+    return ids;
+}
 
 // A real photograph (Debian's mate-backgrounds, the nature set) scaled to size: each class starts
 // from its own photo and each index shifts to the next one, so classes differ visibly and crops and

@@ -164,10 +164,10 @@ void TestDatasetIndex::brokenAndOtherFiles_data()
                            << "empty file"
                            << "";
     QTest::newRow("text named jpg") << "Bag/notes.jpg"
-                                    << "not an image (starts with Hell)"
+                                    << "not an image: a text file"
                                     << "";
     QTest::newRow("pdf") << "Bag/paper.pdf"
-                         << "not an image (starts with %PDF)"
+                         << "not an image: a PDF document"
                          << "";
     QTest::newRow("gif") << "Bag/animation.gif"
                          << "unsupported format GIF"
@@ -331,9 +331,11 @@ void TestDatasetIndex::rootErrors_data()
     QTest::newRow("a file") << "fashion/train/Bag/00032.png"
                             << "not a folder: %1";
     QTest::newRow("no subfolders") << "fashion/train/Bag"
-                                   << "no class folders in %1";
+                                   << "no class folders in %1: a dataset has one sub-folder per class (or train/ "
+                                      "and val/ folders of class folders), each holding that class's images";
     QTest::newRow("empty train folder") << "emptytrain"
-                                        << "no class folders in %1/train";
+                                        << "the folder %1/train is empty: put one sub-folder per class in it, each "
+                                           "holding that class's images";
 }
 
 void TestDatasetIndex::rootErrors()

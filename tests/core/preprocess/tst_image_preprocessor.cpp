@@ -483,7 +483,7 @@ void TestImagePreprocessor::brokenFiles_data()
     QTest::newRow("truncated png") << file("truncated.png", png.left(png.size() / 2)) << kDefaultBytes << kDefaultPixels
                                    << "corrupt or truncated PNG";
     QTest::newRow("garbage named png") << file("garbage.png", QByteArray("This is a shopping list, not a picture."))
-                                       << kDefaultBytes << kDefaultPixels << "not an image (starts with This)";
+                                       << kDefaultBytes << kDefaultPixels << "not an image: a text file";
     QByteArray badHeader = png;
     badHeader[11] = 12;
     QTest::newRow("corrupt png header") << file("header.png", badHeader) << kDefaultBytes << kDefaultPixels

@@ -157,12 +157,12 @@ void TestImageProbe::malformed_data()
     const QByteArray tiff = TestImages::encode(m_photo, ".tiff");
 
     QTest::newRow("empty") << QByteArray() << "empty file";
-    QTest::newRow("text") << QByteArray("Hello, I am not a picture") << "not an image (starts with Hell)";
-    QTest::newRow("pdf") << QByteArray("%PDF-1.4\n%\xE2\xE3") << "not an image (starts with %PDF)";
+    QTest::newRow("text") << QByteArray("Hello, I am not a picture") << "not an image: a text file";
+    QTest::newRow("pdf") << QByteArray("%PDF-1.4\n%\xE2\xE3") << "not an image: a PDF document";
     QTest::newRow("binary") << QByteArray("\x7F"
                                           "ELF\x02\x01",
                                           6)
-                            << "not an image (starts with bytes 7f 45 4c 46)";
+                            << "not an image: executable (application/x-executable)";
     QTest::newRow("gif") << QByteArray("GIF89a\x10\x00\x10\x00") << "unsupported format GIF";
 
     QTest::newRow("png cut in IHDR") << png.left(20) << "truncated PNG header";
@@ -209,6 +209,8 @@ void TestImageProbe::malformed()
     const ImageHeader header = ImageProbe::probe(bytes);
     QVERIFY(!header.ok());
     QCOMPARE(header.error, error);
+    // A skip reason names the kind of file, never its bytes (issue 13 showed "starts with hell").
+    QVERIFY2(bytes.size() < 4 || !header.error.contains(QString::fromLatin1(bytes.left(4))), qPrintable(header.error));
 }
 
 void TestImageProbe::mutatedHeadersNeverCrash_data()
@@ -294,9 +296,9 @@ void TestImageProbe::describeUnsupported_data()
     QTest::newRow("heic by name") << QByteArray("\0\0\0\0zzzz", 8) << "IMG_1.HEIC"
                                   << "unsupported format .heic";
     QTest::newRow("text named jpg") << QByteArray("just text") << "photo.jpg"
-                                    << "not an image (starts with just)";
+                                    << "not an image: a text file";
     QTest::newRow("short") << QByteArray("ab") << "x.png"
-                           << "not an image (starts with ab)";
+                           << "not an image: a text file";
 }
 
 void TestImageProbe::describeUnsupported()

@@ -1,6 +1,7 @@
 // ThumbnailLoader: decodes off the calling thread, newest request first, reasons for failures.
 #include "preview/thumbnail_loader.h"
 
+#include <QFile>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -63,6 +64,13 @@ private Q_SLOTS:
         QTest::addColumn<QString>("reason");
         QTest::newRow("empty") << QByteArray() << "empty";
         QTest::newRow("pdf") << QByteArray("%PDF-1.7 ....") << "";
+        // A real photograph (Debian's mate-backgrounds) cut off part way: decodes "fine" in libjpeg.
+        QFile photo(QStringLiteral("/usr/share/backgrounds/mate/nature/Dune.jpg"));
+        if (!photo.open(QIODevice::ReadOnly))
+            QFAIL("no /usr/share/backgrounds/mate/nature/Dune.jpg: install mate-backgrounds");
+        const QByteArray jpeg = photo.readAll();
+        QTest::newRow("truncated jpeg") << jpeg.left(jpeg.size() * 3 / 5) << "corrupt or truncated JPEG";
+        QTest::newRow("jpeg without its end marker") << jpeg.left(jpeg.size() - 2) << "corrupt or truncated JPEG";
     }
     void failuresSayWhy()
     {

@@ -48,7 +48,65 @@ private Q_SLOTS:
     void stopEndsTheRunAndKeepsTheRecord();
     void aWeightsSaveFailureLeavesTheRunFinished();
     void aSlowLinkDoesNotEndTheRun();
+    void aPauseDoesNotChangeTheVerdict();
+    void aDivergingLossPausesTheRun();
 };
+
+// A learning rate a thousand times too high (a typed "3" landing in the wrong field did it in
+// issue 13): the loss explodes, the run pauses itself with a message, and the user can go on or stop.
+void TestTrainingSession::aDivergingLossPausesTheRun()
+{
+    TrainingOptions options = smallGrayOptions(testsupport::fashionMnist(500, 100));
+    options.epochs = 3;
+    options.learningRate = 50.0;
+    TrainingSession session;
+    QSignalSpy diverged(&session, &TrainingSession::diverged);
+    QSignalSpy finished(&session, &TrainingSession::finished);
+    session.start(options);
+    QTRY_COMPARE_WITH_TIMEOUT(diverged.count(), 1, 60'000);
+    QCOMPARE(session.state(), TrainingSession::State::Paused);
+    const QString message = diverged.first().at(0).toString();
+    QVERIFY2(message.startsWith(QStringLiteral("Training paused: the loss")), qPrintable(message));
+    QVERIFY2(message.contains(QStringLiteral("learning rate")), qPrintable(message));
+    QVERIFY(finished.isEmpty());
+
+    session.resume(); // the user goes on anyway
+    QCOMPARE(session.state(), TrainingSession::State::Training);
+    session.stop();
+    QCOMPARE(session.state(), TrainingSession::State::Stopped);
+    QCOMPARE(finished.count(), 1);
+}
+
+// A real run paused for two seconds in its first epoch: the record holds the idle part of the
+// pause, the summary counts active time only, and the verdict (the kind of bound) is the one the
+// run had before the pause. Before, a compute-bound run read "upload-bound" after a pause.
+void TestTrainingSession::aPauseDoesNotChangeTheVerdict()
+{
+    TrainingOptions options = smallGrayOptions(testsupport::fashionMnist(500, 100));
+    options.epochs = 2;
+    TrainingSession session;
+    QSignalSpy finished(&session, &TrainingSession::finished);
+    QSignalSpy steps(&session, &TrainingSession::stepMetrics);
+    session.start(options);
+    QTRY_VERIFY_WITH_TIMEOUT(steps.count() >= 40, 60'000);
+    const TimingSummary beforePause = session.summary();
+    session.pause();
+    QTest::qWait(2000); // the pause itself: what is measured is what the record makes of it
+    session.resume();
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 120'000);
+    QVERIFY2(finished.first().at(0).toBool(), qPrintable(finished.first().at(1).toString()));
+
+    const RunRecord &record = session.record();
+    QCOMPARE(int(record.pauses.size()), 1);
+    const TimingSummary summary = TimingSummary::compute(record);
+    QVERIFY2(summary.pausedSeconds > 1.0, qPrintable(QString::number(summary.pausedSeconds)));
+    const double rawWall = double(record.endNs() - record.originNs()) / 1e9;
+    QVERIFY(summary.wallSeconds < rawWall - 1.0);
+    const auto kind = [](const QString &verdict) { return verdict.section(QLatin1Char(':'), 0, 0); };
+    qInfo("before the pause: %s\nafter: %s (%.2f s paused)", qPrintable(beforePause.verdict),
+          qPrintable(summary.verdict), summary.pausedSeconds);
+    QCOMPARE(kind(summary.verdict), kind(beforePause.verdict));
+}
 
 void TestTrainingSession::threeEpochsReachEightyPercent()
 {

@@ -103,7 +103,8 @@ void TestSessionFile::roundTrip()
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString path = dir.filePath(QStringLiteral("run") + SessionFile::suffix());
-    const RunRecord original = sampleRecord();
+    RunRecord original = sampleRecord();
+    original.pauses.emplace_back(original.wallStartNs + 1'000'000, original.wallStartNs + 3'000'000);
     const QString error = SessionFile::save(original, path);
     QVERIFY2(error.isEmpty(), qPrintable(error));
 
@@ -144,6 +145,7 @@ void TestSessionFile::roundTrip()
     QCOMPARE(run.epochs[1].split, Split::Val);
     QCOMPARE(run.epochs[1].accuracy, 0.25F);
     QCOMPARE(run.epochs[0].samples, quint32(128));
+    QCOMPARE(run.pauses, original.pauses); // paused time stays out of the summary of a reopened run
     QCOMPARE(run.outcome, tandem::RunOutcome::Stopped);
     QCOMPARE(run.outcomeMessage, QStringLiteral("Stopped."));
 
@@ -232,6 +234,14 @@ void TestSessionFile::rejects_data()
     badDate.insert(QStringLiteral("startedAt"), QStringLiteral("last Tuesday"));
     QTest::newRow("bad date") << toBytes(badDate) << SessionFileError::BadField
                               << QStringLiteral("\"startedAt\" is not an ISO 8601 date");
+    QJsonObject backwardsPause = sampleObject();
+    backwardsPause.insert(QStringLiteral("pauses"), QJsonArray{QJsonArray{500, 100}});
+    QTest::newRow("pause ending before it starts")
+        << toBytes(backwardsPause) << SessionFileError::BadField << QStringLiteral("pause 0: ends before it starts");
+    QJsonObject loosePause = sampleObject();
+    loosePause.insert(QStringLiteral("pauses"), QJsonArray{QJsonArray{500}});
+    QTest::newRow("pause not a pair") << toBytes(loosePause) << SessionFileError::BadField
+                                      << QStringLiteral("pause 0: not a [start, end] pair");
 }
 
 void TestSessionFile::rejects()

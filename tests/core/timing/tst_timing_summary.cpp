@@ -82,7 +82,76 @@ private Q_SLOTS:
     void peakConcurrencyAndUtilisation();
     void emptyRecord();
     void wallFallsBackToSpans();
+    void aPauseChangesNoFigure();
+    void forwardAndBackwardAreOneResource();
 };
+
+// A compute-bound run (a 12 ms forward + 8 ms backward on one thread behind a 5 ms decode and a
+// 3 ms upload) paused for 10 s after batch 20: while paused the agent waits in receive for the next
+// batch and the desktop's next batch waits for credit; both spans stretch across the pause. Once
+// that pause is in the record, every figure is what it was without the pause.
+void TestTimingSummary::aPauseChangesNoFigure()
+{
+    constexpr int kBatches = 40;
+    constexpr double kPitch = 20.0; // forward + backward: the device sets the pace
+    constexpr double kPauseAt = 21 * kPitch + 1.0;
+    constexpr double kPauseMs = 10'000.0;
+    std::vector<Row> plain;
+    for (int i = 0; i < kBatches; ++i) {
+        const double t = i * kPitch;
+        plain.push_back({i, Stage::Decode, t, t + 5});
+        plain.push_back({i, Stage::Send, t + 5, t + 8});
+        plain.push_back({i, Stage::Receive, t + 8, t + 20});
+        plain.push_back({i, Stage::Forward, t + 20, t + 32});
+        plain.push_back({i, Stage::Backward, t + 32, t + 40});
+    }
+    const double wallMs = (kBatches - 1) * kPitch + 40;
+    const TimingSummary before = TimingSummary::compute(makeRecord(plain, wallMs));
+    QVERIFY2(before.verdict.startsWith(QLatin1String("compute-bound")), qPrintable(before.verdict));
+
+    // The same run with the pause: spans after it move by its length, spans across it stretch.
+    std::vector<Row> paused;
+    for (Row row : plain) {
+        if (row.startMs >= kPauseAt) {
+            row.startMs += kPauseMs;
+            row.endMs += kPauseMs;
+        } else if (row.endMs > kPauseAt) {
+            row.endMs += kPauseMs;
+        }
+        paused.push_back(row);
+    }
+    RunRecord record = makeRecord(paused, wallMs + kPauseMs);
+    const TimingSummary unaware = TimingSummary::compute(record); // what the dashboard said before
+    QVERIFY2(unaware.verdict != before.verdict, qPrintable(unaware.verdict));
+
+    record.pauses.emplace_back(kOrigin + qint64(kPauseAt * kMs), kOrigin + qint64((kPauseAt + kPauseMs) * kMs));
+    const TimingSummary after = TimingSummary::compute(record);
+    QCOMPARE(after.verdict, before.verdict);
+    QVERIFY(qFuzzyCompare(after.wallSeconds, before.wallSeconds));
+    QVERIFY(qFuzzyCompare(after.sequentialOverWall, before.sequentialOverWall));
+    QVERIFY(qFuzzyCompare(after.overlapEfficiency, before.overlapEfficiency));
+    QVERIFY(qFuzzyCompare(after.agentBusyFraction, before.agentBusyFraction));
+    QVERIFY(qFuzzyCompare(after.pausedSeconds, kPauseMs / 1000.0));
+    QCOMPARE(after.bottleneck, before.bottleneck);
+}
+
+// Forward and backward run one after another on the trainer thread: one resource, whose busy time
+// (their sum) bounds the wall time, not the longer of the two.
+void TestTimingSummary::forwardAndBackwardAreOneResource()
+{
+    std::vector<Row> rows;
+    for (int i = 0; i < 10; ++i) {
+        const double t = i * 20.0;
+        rows.push_back({i, Stage::Decode, t, t + 4});
+        rows.push_back({i, Stage::Forward, t + 4, t + 14});
+        rows.push_back({i, Stage::Backward, t + 14, t + 24});
+    }
+    const TimingSummary summary = TimingSummary::compute(makeRecord(rows, 204.0));
+    QVERIFY(qFuzzyCompare(summary.slowestStageBusySeconds, 0.200)); // 10 × (10 + 10) ms, not 10 × 10 ms
+    QCOMPARE(summary.slowestResource, QStringLiteral("the agent's device"));
+    QVERIFY(qFuzzyCompare(summary.overlapEfficiency, 204.0 / 200.0)); // not 2.04: the device hid nothing
+    QVERIFY2(summary.verdict.startsWith(QLatin1String("compute-bound")), qPrintable(summary.verdict));
+}
 
 void TestTimingSummary::overlap_data()
 {

@@ -46,7 +46,8 @@ void TestLocalAgentConnector::anAgentThatExitsAtOnceIsReported()
     QCOMPARE(failed.count(), 1);
     QCOMPARE(failed.first().at(0).value<protocol::ConnectionError>(), protocol::ConnectionError::Refused);
     const QString message = failed.first().at(1).toString();
-    QVERIFY2(message.startsWith(QStringLiteral("The local agent could not be started: the local agent exited (1)")),
+    QVERIFY2(message.startsWith(
+                 QStringLiteral("The local agent could not be started: the local agent exited (exit code 1)")),
              qPrintable(message));
 }
 
