@@ -2,9 +2,12 @@
 
 #include <QCommandLineParser>
 
+#include <limits>
+
 namespace tandem::agent {
 
 namespace {
+constexpr qint64 kMinCacheBytes = 16LL << 20; // below this a cache holds a handful of base images
 QCommandLineOption listenOption()
 {
     return {QStringLiteral("listen"),
@@ -36,6 +39,19 @@ QCommandLineOption threadsOption()
     return {QStringLiteral("threads"), QStringLiteral("libtorch CPU threads (default: all cores)."),
             QStringLiteral("N")};
 }
+QCommandLineOption cacheBytesOption()
+{
+    return {QStringLiteral("cache-bytes"),
+            QStringLiteral("Host RAM for cached base images, e.g. 8G or 512M (default: a quarter of MemAvailable, "
+                           "printed at start; at least 16M)."),
+            QStringLiteral("BYTES")};
+}
+QCommandLineOption cacheDirOption()
+{
+    return {QStringLiteral("cache-dir"),
+            QStringLiteral("Also keep cached base images in DIR, where they survive a restart of the agent."),
+            QStringLiteral("DIR")};
+}
 QCommandLineOption onceOption()
 {
     return {QStringLiteral("once"), QStringLiteral("Serve one session (or make one connection attempt), then exit.")};
@@ -56,8 +72,8 @@ void addOptions(QCommandLineParser &parser)
     parser.setApplicationDescription(
         QStringLiteral("tandem-agent: trains on batches streamed by the Tandem app over an authenticated WebSocket."));
     parser.addHelpOption();
-    parser.addOptions({listenOption(), connectOption(), secretOption(), deviceOption(), threadsOption(), onceOption(),
-                       generateSecretOption(), versionOption()});
+    parser.addOptions({listenOption(), connectOption(), secretOption(), deviceOption(), threadsOption(),
+                       cacheBytesOption(), cacheDirOption(), onceOption(), generateSecretOption(), versionOption()});
 }
 } // namespace
 
@@ -138,8 +154,48 @@ ParsedAgentOptions AgentOptions::parse(const QStringList &arguments)
             return parsed;
         }
     }
+    if (parser.isSet(cacheBytesOption())) {
+        const std::optional<qint64> bytes = parseByteSize(parser.value(cacheBytesOption()));
+        if (!bytes || *bytes < kMinCacheBytes) {
+            parsed.error = QStringLiteral("--cache-bytes expects a size of at least 16M (bytes, or with K, M, G or T), "
+                                          "got \"%1\"")
+                               .arg(parser.value(cacheBytesOption()));
+            return parsed;
+        }
+        o.cacheBytes = *bytes;
+    }
+    if (parser.isSet(cacheDirOption())) {
+        o.cacheDir = parser.value(cacheDirOption());
+        if (o.cacheDir.isEmpty()) {
+            parsed.error = QStringLiteral("--cache-dir expects a folder, got \"\"");
+            return parsed;
+        }
+    }
     parsed.options = o;
     return parsed;
+}
+
+std::optional<qint64> AgentOptions::parseByteSize(const QString &text)
+{
+    QString digits = text.trimmed();
+    int shift = 0;
+    if (!digits.isEmpty()) {
+        switch (digits.back().toUpper().toLatin1()) {
+        case 'K': shift = 10; break;
+        case 'M': shift = 20; break;
+        case 'G': shift = 30; break;
+        case 'T': shift = 40; break;
+        default: break;
+        }
+        if (shift > 0)
+            digits.chop(1);
+    }
+    bool ok = false;
+    const qint64 value = digits.toLongLong(&ok);
+    if (!ok || value < 0 || digits.startsWith(QLatin1Char('+')) ||
+        value > (std::numeric_limits<qint64>::max() >> shift))
+        return std::nullopt;
+    return value << shift;
 }
 
 } // namespace tandem::agent

@@ -19,7 +19,9 @@ struct AgentOptions {
     QString secretFile;                      // empty: TANDEM_SECRET
     QString device = QStringLiteral("auto"); // auto | cpu | cuda
     int threads = 0;                         // libtorch intra-op threads; 0: all cores
-    bool once = false;                       // serve one session (or one connection attempt), then exit
+    qint64 cacheBytes = 0; // the sample cache's host-RAM budget; 0: a share of MemAvailable (SampleCache)
+    QString cacheDir;      // set: the sample cache's disk tier lives here and outlives the agent
+    bool once = false;     // serve one session (or one connection attempt), then exit
     bool showVersion = false;
     bool showHelp = false;
     bool generateSecret = false; // print a fresh secret and exit
@@ -28,6 +30,8 @@ struct AgentOptions {
 
     [[nodiscard]] static ParsedAgentOptions parse(const QStringList &arguments);
     [[nodiscard]] static QString usage();
+    // "512M", "2G", "1073741824": bytes with an optional binary suffix K, M, G or T; nullopt when malformed.
+    [[nodiscard]] static std::optional<qint64> parseByteSize(const QString &text);
 };
 
 struct ParsedAgentOptions {

@@ -107,8 +107,24 @@ if [ ! -f "$prefix/.unpacked" ] || [ "$requirements" -nt "$prefix/.unpacked" ]; 
       if grep -qx -- "$name" <<<"$system_libs"; then rm -f "$lib"; fi
     done
   done
+  # A development link (libturbojpeg.so -> libturbojpeg.so.0) whose target went with the step above
+  # points at the machine's copy instead, so that the link step finds it.
+  for dir in "$prefix/usr/lib/x86_64-linux-gnu" "$prefix/lib/x86_64-linux-gnu"; do
+    [ -d "$dir" ] || continue
+    for link in "$dir"/lib*.so; do
+      [ -L "$link" ] && [ ! -e "$link" ] || continue
+      target=$(basename "$(readlink "$link")")
+      path=$("$ldconfig_bin" -p 2>/dev/null | awk -v n="$target" '$1 == n && /x86-64/ {print $NF; exit}')
+      [ -n "$path" ] && ln -sf "$path" "$link"
+    done
+  done
   touch "$prefix/.unpacked"
 fi
+# pkg-config (the machine's, else the prefix's pkgconf) finds libturbojpeg, libpng and libxxhash in the
+# prefix only, with their /usr paths rewritten into it.
+export PKG_CONFIG_LIBDIR=$prefix/usr/lib/x86_64-linux-gnu/pkgconfig:$prefix/usr/share/pkgconfig
+export PKG_CONFIG_SYSROOT_DIR=$prefix
+pkg_config=$(command -v pkg-config || echo "$prefix/usr/bin/pkgconf")
 qt_libs=$prefix/usr/lib/x86_64-linux-gnu:$prefix/lib/x86_64-linux-gnu
 # Python (PyTorch alone) runs with the environment it came with; the agent, moc and the build see Qt.
 plain_python() { if [ -n "${original_ld_path:-}" ]; then LD_LIBRARY_PATH=$original_ld_path "$python" "$@"; else env -u LD_LIBRARY_PATH "$python" "$@"; fi; }
@@ -126,6 +142,7 @@ if [ -z "$agent" ]; then
   log "building tandem-agent (libtorch from $torch_prefix)"
   cmake -S "$repo" -B "$build" "${generator[@]}" "${cuda[@]}" -DTANDEM_AGENT_ONLY=ON -DCMAKE_BUILD_TYPE=Release \
     -DCMAKE_PREFIX_PATH="$torch_prefix;$prefix/usr" -DQt6_DIR="$prefix/usr/lib/x86_64-linux-gnu/cmake/Qt6" \
+    -DPKG_CONFIG_EXECUTABLE="$pkg_config" \
     -DCMAKE_EXE_LINKER_FLAGS="-Wl,-rpath-link,$prefix/usr/lib/x86_64-linux-gnu" >"$work/configure.log" 2>&1 \
     || { tail -n 40 "$work/configure.log"; die "configure failed (log: $work/configure.log)"; }
   grep -E 'tandem-agent: libtorch' "$work/configure.log" || true

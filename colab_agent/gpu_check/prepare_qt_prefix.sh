@@ -19,6 +19,11 @@ LIB_PACKAGES=(libicu72 libdouble-conversion3 libb2-1 libgomp1 libpcre2-16-0 libm
               libpcre2-8-0 libffi8 libmount1 libblkid1 libselinux1 libbrotli1 libzstd1 zlib1g libproxy1v5
               libdbus-1-3 libsystemd0 libcap2 libgcrypt20 libgpg-error0 liblz4-1 liblzma5
               libgssapi-krb5-2 libkrb5-3 libk5crypto3 libkrb5support0 libcom-err2 libkeyutils1 libssl3)
+# The agent's other build inputs: the wire's image codecs (core/imagecodec: TurboJPEG, libpng, which
+# needs zlib's .pc), XXH3 (the sample cache) and pkg-config to find them (gpu_check.sh points
+# pkg-config at the prefix when the machine lacks the .pc files).
+LIB_PACKAGES+=(libturbojpeg0 libturbojpeg0-dev libpng16-16 libpng-dev zlib1g-dev libxxhash0 libxxhash-dev
+               pkgconf pkgconf-bin libpkgconf3)
 
 command -v apt-get >/dev/null || { echo "apt-get is needed: run this on Debian bookworm" >&2; exit 2; }
 . /etc/os-release

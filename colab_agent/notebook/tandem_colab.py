@@ -79,11 +79,13 @@ def os_release():
 
 
 def needed_packages():
-    """Debian/Ubuntu packages the agent's build needs. Ubuntu 22.04 (Colab today) names Qt
+    """Debian/Ubuntu packages the agent's build needs (all in Ubuntu 22.04's and Debian's archives). Ubuntu 22.04 (Colab today) names Qt
     WebSockets' dev package libqt6websockets6-dev; 24.04 and Debian name it qt6-websockets-dev."""
     release = os_release()
     websockets = "libqt6websockets6-dev" if release.get("VERSION_ID") == "22.04" else "qt6-websockets-dev"
-    return ["cmake", "g++", "make", "qt6-base-dev", websockets]
+    # The wire's image codecs (core/imagecodec: TurboJPEG, libpng) and XXH3 (the sample cache's checksums).
+    codecs = ["pkg-config", "libturbojpeg0-dev", "libpng-dev", "libxxhash-dev"]
+    return ["cmake", "g++", "make", "qt6-base-dev", websockets] + codecs
 
 
 def installed(package):

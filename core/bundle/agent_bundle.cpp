@@ -17,7 +17,7 @@ namespace {
 // What the agent-only build reads, per folder of the source tree. colab_agent/gpu_check/ is left
 // out: it is a benchmark for GPU machines that travels with a checkout, not with the bundle.
 const QStringList kFolders{QStringLiteral("colab_agent"), QStringLiteral("core/common"),
-                           QStringLiteral("core/protocol")};
+                           QStringLiteral("core/protocol"), QStringLiteral("core/imagecodec")};
 const QStringList kSkippedFolders{QStringLiteral("colab_agent/gpu_check")};
 const QStringList kSuffixes{QStringLiteral("cpp"),   QStringLiteral("h"),     QStringLiteral("hpp"),
                             QStringLiteral("txt"),   QStringLiteral("cmake"), QStringLiteral("md"),
@@ -28,7 +28,8 @@ bool isSourceRoot(const QString &root)
 {
     return QFileInfo::exists(root + QStringLiteral("/colab_agent/CMakeLists.txt")) &&
            QFileInfo::exists(root + QStringLiteral("/core/common/CMakeLists.txt")) &&
-           QFileInfo::exists(root + QStringLiteral("/core/protocol/CMakeLists.txt"));
+           QFileInfo::exists(root + QStringLiteral("/core/protocol/CMakeLists.txt")) &&
+           QFileInfo::exists(root + QStringLiteral("/core/imagecodec/CMakeLists.txt"));
 }
 
 // Hidden entries, caches and build trees inside the source folders never belong in the bundle.
@@ -43,8 +44,8 @@ bool skippedComponent(const QString &component)
 QStringList AgentBundle::sourceFiles(const QString &sourceRoot, QString *error)
 {
     if (!isSourceRoot(sourceRoot)) {
-        *error = QStringLiteral("%1 holds no tandem-agent sources (colab_agent/, core/common/ and core/protocol/ "
-                                "with their CMakeLists.txt)")
+        *error = QStringLiteral("%1 holds no tandem-agent sources (colab_agent/, core/common/, core/protocol/ and "
+                                "core/imagecodec/ with their CMakeLists.txt)")
                      .arg(QDir::toNativeSeparators(sourceRoot));
         return {};
     }
@@ -78,7 +79,8 @@ QByteArray AgentBundle::topLevelCMakeLists()
     // configures an extracted bundle, so a drift between the two shows up there.
     QByteArray text = QByteArrayLiteral(
         R"cmake(# tandem-agent, from an agent bundle written by the Tandem desktop app. Builds the agent alone:
-# colab_agent/ plus core/common/ and core/protocol/, against Qt Core/Network/WebSockets and libtorch.
+# colab_agent/ plus core/common/, core/protocol/ and core/imagecodec/, against Qt Core/Network/WebSockets,
+# libturbojpeg, libpng, libxxhash (pkg-config) and libtorch.
 #   cmake -S . -B build -DCMAKE_BUILD_TYPE=Release \
 #     -DCMAKE_PREFIX_PATH="$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)')"
 #   cmake --build build -j"$(nproc)"
@@ -108,6 +110,7 @@ target_compile_definitions(tandem_warnings INTERFACE
 
 add_subdirectory(core/common)
 add_subdirectory(core/protocol)
+add_subdirectory(core/imagecodec)
 add_subdirectory(colab_agent)
 )cmake");
     text.replace("@VERSION@", QByteArrayLiteral(TANDEM_VERSION_STRING));

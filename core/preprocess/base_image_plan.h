@@ -1,6 +1,7 @@
 // The geometry of base images: their size, the JPEG DCT scale that decodes them, and the per-epoch crop.
 #pragma once
 
+#include "common/augment_params.h"
 #include "preprocess/preprocess_options.h"
 
 #include <QRectF>
@@ -9,15 +10,6 @@
 #include <QtGlobal>
 
 namespace tandem {
-
-// The per-epoch part of preprocessing, drawn on the client, executed wherever the base image is:
-// crop `box` (in base-image pixels, sub-pixel) resized to the training size, then mirrored when flip.
-struct AugmentParams {
-    QRectF box;
-    bool flip = false;
-
-    [[nodiscard]] bool operator==(const AugmentParams &other) const { return box == other.box && flip == other.flip; }
-};
 
 // A JPEG DCT scaling factor num/denom, as libjpeg-turbo offers them (M/8).
 struct DctScale {

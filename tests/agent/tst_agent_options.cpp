@@ -30,6 +30,10 @@ private Q_SLOTS:
     void flags_data();
     void flags();
     void secretFile();
+    void cache_data();
+    void cache();
+    void byteSizes_data();
+    void byteSizes();
     void refused_data();
     void refused();
     void usageNamesEveryOption();
@@ -48,6 +52,8 @@ void TestAgentOptions::defaults()
     QVERIFY(o.secretFile.isEmpty());
     QCOMPARE(o.device, QStringLiteral("auto"));
     QCOMPARE(o.threads, 0);
+    QCOMPARE(o.cacheBytes, qint64(0));
+    QVERIFY(o.cacheDir.isEmpty());
     QVERIFY(!o.once);
     QVERIFY(!o.showVersion);
     QVERIFY(!o.showHelp);
@@ -164,6 +170,54 @@ void TestAgentOptions::secretFile()
     QCOMPARE(parsed.options->secretFile, QStringLiteral("/run/secrets/tandem"));
 }
 
+void TestAgentOptions::cache_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<qint64>("bytes");
+    QTest::addColumn<QString>("dir");
+    QTest::newRow("gibibytes") << QStringList{"--cache-bytes", "8G"} << (qint64(8) << 30) << QString();
+    QTest::newRow("mebibytes, lower case") << QStringList{"--cache-bytes=512m"} << (qint64(512) << 20) << QString();
+    QTest::newRow("plain bytes") << QStringList{"--cache-bytes", "16777216"} << qint64(16777216) << QString();
+    QTest::newRow("folder") << QStringList{"--cache-dir", "/content/cache"} << qint64(0) << "/content/cache";
+    QTest::newRow("both") << QStringList{"--cache-dir", "c", "--cache-bytes", "1T"} << (qint64(1) << 40) << "c";
+}
+
+void TestAgentOptions::cache()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(qint64, bytes);
+    QFETCH(QString, dir);
+    const ParsedAgentOptions parsed = parse(arguments);
+    QVERIFY2(parsed.options, qPrintable(parsed.error));
+    QCOMPARE(parsed.options->cacheBytes, bytes);
+    QCOMPARE(parsed.options->cacheDir, dir);
+}
+
+void TestAgentOptions::byteSizes_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<qint64>("bytes"); // -1: refused
+    QTest::newRow("zero") << "0" << qint64(0);
+    QTest::newRow("kibibytes") << "3K" << qint64(3072);
+    QTest::newRow("tebibytes") << "2t" << (qint64(2) << 40);
+    QTest::newRow("largest") << "8388607T" << (qint64(8388607) << 40);
+    QTest::newRow("overflow") << "8388608T" << qint64(-1);
+    QTest::newRow("negative") << "-1G" << qint64(-1);
+    QTest::newRow("plus sign") << "+1G" << qint64(-1);
+    QTest::newRow("decimal") << "1.5G" << qint64(-1);
+    QTest::newRow("unit alone") << "G" << qint64(-1);
+    QTest::newRow("two units") << "1GB" << qint64(-1);
+    QTest::newRow("empty") << "" << qint64(-1);
+}
+
+void TestAgentOptions::byteSizes()
+{
+    QFETCH(QString, text);
+    QFETCH(qint64, bytes);
+    const std::optional<qint64> parsed = AgentOptions::parseByteSize(text);
+    QCOMPARE(parsed.value_or(-1), bytes);
+}
+
 void TestAgentOptions::refused_data()
 {
     QTest::addColumn<QStringList>("arguments");
@@ -216,6 +270,15 @@ void TestAgentOptions::refused_data()
     QTest::newRow("threads not a number") << QStringList{"--threads", "four"} << threadsError("four");
     QTest::newRow("threads fraction") << QStringList{"--threads", "2.5"} << threadsError("2.5");
 
+    const auto cacheError = [](const QString &value) {
+        return QStringLiteral("--cache-bytes expects a size of at least 16M (bytes, or with K, M, G or T), got \"%1\"")
+            .arg(value);
+    };
+    QTest::newRow("cache too small") << QStringList{"--cache-bytes", "15M"} << cacheError("15M");
+    QTest::newRow("cache not a size") << QStringList{"--cache-bytes", "lots"} << cacheError("lots");
+    QTest::newRow("cache with a B") << QStringList{"--cache-bytes", "8GB"} << cacheError("8GB");
+    QTest::newRow("cache dir empty") << QStringList{"--cache-dir="} << "--cache-dir expects a folder, got \"\"";
+
     QTest::newRow("unknown option") << QStringList{"--port", "8765"} << "Unknown option 'port'.";
     QTest::newRow("positional argument") << QStringList{"--once", "extra"} << "unexpected argument: extra";
 }
@@ -232,8 +295,8 @@ void TestAgentOptions::refused()
 void TestAgentOptions::usageNamesEveryOption()
 {
     const QString usage = AgentOptions::usage();
-    for (const char *option :
-         {"--listen", "--connect", "--secret-file", "--device", "--threads", "--once", "--version", "--help"})
+    for (const char *option : {"--listen", "--connect", "--secret-file", "--device", "--threads", "--cache-bytes",
+                               "--cache-dir", "--once", "--version", "--help"})
         QVERIFY2(usage.contains(QLatin1String(option)), option);
 }
 

@@ -82,11 +82,13 @@ void TestAgentBundle::extractsWithEverythingTheAgentBuildNeeds()
     QVERIFY(top.exists());
 
     QStringList needed = sourcesNamedIn(QStringLiteral("colab_agent")) + sourcesNamedIn(QStringLiteral("core/common")) +
-                         sourcesNamedIn(QStringLiteral("core/protocol"));
+                         sourcesNamedIn(QStringLiteral("core/protocol")) +
+                         sourcesNamedIn(QStringLiteral("core/imagecodec"));
     QVERIFY2(needed.size() >= 10, qPrintable(needed.join(QLatin1Char(' ')))); // the parser found the lists
     needed << QStringLiteral("CMakeLists.txt") << QStringLiteral("colab_agent/CMakeLists.txt")
            << QStringLiteral("core/common/CMakeLists.txt") << QStringLiteral("core/protocol/CMakeLists.txt")
-           << QStringLiteral("colab_agent/main.cpp") << QStringLiteral("colab_agent/notebook/tandem_agent.ipynb")
+           << QStringLiteral("core/imagecodec/CMakeLists.txt") << QStringLiteral("colab_agent/main.cpp")
+           << QStringLiteral("colab_agent/notebook/tandem_agent.ipynb")
            << QStringLiteral("colab_agent/notebook/tandem_colab.py")
            << QStringLiteral("colab_agent/notebook/README.md");
     for (const QString &file : std::as_const(needed))
@@ -100,7 +102,9 @@ void TestAgentBundle::extractsWithEverythingTheAgentBuildNeeds()
     for (const QString &file : std::as_const(result.files)) {
         QVERIFY2(!file.startsWith(QLatin1String("colab_agent/gpu_check/")), qPrintable(file));
         QVERIFY2(file == QLatin1String("CMakeLists.txt") || file.startsWith(QLatin1String("colab_agent/")) ||
-                     file.startsWith(QLatin1String("core/common/")) || file.startsWith(QLatin1String("core/protocol/")),
+                     file.startsWith(QLatin1String("core/common/")) ||
+                     file.startsWith(QLatin1String("core/protocol/")) ||
+                     file.startsWith(QLatin1String("core/imagecodec/")),
                  qPrintable(file));
         if (file == QLatin1String("CMakeLists.txt"))
             continue;
