@@ -9,6 +9,7 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QLocale>
 #include <QThread>
@@ -112,12 +113,16 @@ Parsed parse(const QStringList &arguments)
         QStringLiteral("report"),
         QStringLiteral("Write timing reports (CSV, JSON, trace, HTML, PDF) and the session file to DIR."),
         QStringLiteral("DIR"));
+    const QCommandLineOption dataPath(
+        QStringLiteral("data-path"),
+        QStringLiteral("Run every stage but forward, backward and the optimiser step: can this computer and the "
+                       "link feed the agent? Nothing is trained, no weights are saved."));
     const QCommandLineOption agentProgram(QStringLiteral("agent-program"),
                                           QStringLiteral("tandem-agent to start in local mode."),
                                           QStringLiteral("PATH"));
-    p.addOptions({data,        agent,    secretFile, epochs, batch,     size,     color,       crop,
-                  scaleMin,    flip,     model,      lr,     optimizer, momentum, weightDecay, seed,
-                  valFraction, perClass, threads,    device, precision, weights,  report,      agentProgram});
+    p.addOptions({data,    agent,  secretFile, epochs,    batch,    size,         color,   crop,        scaleMin,
+                  flip,    model,  lr,         optimizer, momentum, weightDecay,  seed,    valFraction, perClass,
+                  threads, device, precision,  weights,   report,   agentProgram, dataPath});
     p.process(arguments);
 
     Parsed out;
@@ -170,8 +175,10 @@ Parsed parse(const QStringList &arguments)
     o.device = p.value(device);
     o.precision = p.value(precision);
     o.agentProgram = p.value(agentProgram);
-    o.weightsPath =
-        p.value(weights) == QLatin1String("none") ? QString() : QFileInfo(p.value(weights)).absoluteFilePath();
+    o.dataPathOnly = p.isSet(dataPath);
+    o.weightsPath = p.value(weights) == QLatin1String("none") || o.dataPathOnly
+                        ? QString()
+                        : QFileInfo(p.value(weights)).absoluteFilePath();
     out.reportDir = p.value(report);
 
     const QString where = p.value(agent);
@@ -206,6 +213,8 @@ void printSummary(const TrainingSession &session, FILE *out)
     const RunRecord &record = session.record();
     const TimingSummary s = session.summary();
     std::fprintf(out, "\n");
+    if (session.agentInfo() && session.agentInfo()->dataPath)
+        std::fprintf(out, "data-path mode: every stage ran but forward, backward and the step; nothing was trained\n");
     for (const EpochPoint &e : record.epochs)
         std::fprintf(out, "epoch %u %-5s  loss %.4f  accuracy %5.1f%%  (%u samples)\n", e.epoch + 1,
                      protocol::splitName(e.split), double(e.meanLoss), 100.0 * double(e.accuracy), e.samples);
@@ -249,6 +258,7 @@ int runTrainCommand(const QStringList &arguments)
     TerminalProgress bar;
     float lastLoss = 0.F;
     float lastRate = 0.F;
+    QElapsedTimer sinceFirst;
     int skipped = 0;
     int exitCode = 1;
 
@@ -272,6 +282,18 @@ int runTrainCommand(const QStringList &arguments)
     });
     QObject::connect(&session, &TrainingSession::progress, &session,
                      [&](qint64 done, qint64 total, int epoch, int epochsTotal) {
+                         if (parsed.options.dataPathOnly) {
+                             // No step metrics in data-path mode: the rate is what arrived so far.
+                             if (!sinceFirst.isValid())
+                                 sinceFirst.start();
+                             const double seconds = double(std::max<qint64>(sinceFirst.elapsed(), 1)) / 1000.0;
+                             bar.update(done, total,
+                                        QStringLiteral("epoch %1/%2  data path  %3 samples/s")
+                                            .arg(epoch + 1)
+                                            .arg(epochsTotal)
+                                            .arg(double(done) / seconds, 0, 'f', 0));
+                             return;
+                         }
                          bar.update(done, total,
                                     QStringLiteral("epoch %1/%2  loss %3  %4 img/s")
                                         .arg(epoch + 1)

@@ -167,6 +167,11 @@ void Trainer::launch(InFlight &batch)
         batch.events[CopyEnd]->block(*m_computeStream);
 #endif
     const Split split = batch.item.split;
+    if (m_config.dataPathOnly && split != Split::Infer) {
+        // Data-path mode: the batch is on the device, normalised (and flipped): that is the data path.
+        batch.learningRate = currentLearningRate();
+        return;
+    }
     if (split == Split::Train) {
         m_model->train();
         mark(batch, ForwardBegin);
@@ -210,7 +215,9 @@ Trainer::Outcome Trainer::finish(InFlight &batch)
     const Split split = batch.item.split;
 #if defined(TANDEM_AGENT_CUDA)
     if (m_plan.cuda) {
-        const Mark last = split == Split::Train ? StepEnd : ForwardEnd;
+        const Mark last = m_config.dataPathOnly && split != Split::Infer ? CopyEnd
+                          : split == Split::Train                        ? StepEnd
+                                                                         : ForwardEnd;
         // Device times are exact between events; anchor them at the host time the last one
         // was seen complete (late by the synchronisation latency, microseconds).
         const auto &anchor = *batch.events[size_t(last)];
@@ -241,6 +248,8 @@ Trainer::Outcome Trainer::finish(InFlight &batch)
 #endif
     const auto &t = batch.hostNs;
     metrics.spans.push_back(span(protocol::Stage::HostToDevice, t[CopyBegin], t[CopyEnd]));
+    if (m_config.dataPathOnly && split != Split::Infer)
+        return outcome; // no forward, backward or step: loss and correct stay 0 (PROTOCOL.md §6)
     metrics.spans.push_back(span(protocol::Stage::Forward, t[ForwardBegin], t[ForwardEnd]));
     if (split == Split::Train) {
         metrics.spans.push_back(span(protocol::Stage::Backward, t[ForwardEnd], t[BackwardEnd]));
@@ -290,6 +299,7 @@ protocol::SessionInfo Trainer::info() const
     if (!m_precisionNote.isEmpty())
         notes << m_precisionNote;
     info.note = notes.join(QStringLiteral("; "));
+    info.dataPath = m_config.dataPathOnly;
     return info;
 }
 

@@ -189,6 +189,8 @@ QByteArray SessionConfig::toJson() const
     o[QStringLiteral("precision")] = precision;
     o[QStringLiteral("deviceFlip")] = deviceFlip;
     o[QStringLiteral("stepsPerEpoch")] = stepsPerEpoch;
+    if (dataPathOnly)
+        o[QStringLiteral("dataPath")] = true;
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
 }
 
@@ -218,6 +220,7 @@ std::optional<SessionConfig> SessionConfig::fromJson(const QByteArray &json, QSt
     r.string("precision", c.precision);
     r.boolean("deviceFlip", c.deviceFlip);
     r.integer("stepsPerEpoch", c.stepsPerEpoch);
+    r.boolean("dataPath", c.dataPathOnly);
     if (!r.error().isEmpty()) {
         *error = r.error();
         return std::nullopt;
@@ -270,6 +273,8 @@ QByteArray SessionInfo::toJson() const
     o[QStringLiteral("precision")] = precision;
     o[QStringLiteral("note")] = note;
     o[QStringLiteral("credits")] = credits;
+    if (dataPath)
+        o[QStringLiteral("dataPath")] = true;
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
 }
 
@@ -287,6 +292,12 @@ std::optional<SessionInfo> SessionInfo::fromJson(const QByteArray &json, QString
     info.precision = o.value(QStringLiteral("precision")).toString();
     info.note = o.value(QStringLiteral("note")).toString();
     info.credits = o.value(QStringLiteral("credits")).toInt();
+    const QJsonValue dataPath = o.value(QStringLiteral("dataPath"));
+    if (!dataPath.isUndefined() && !dataPath.isBool()) {
+        *error = QStringLiteral("\"dataPath\" must be a boolean");
+        return std::nullopt;
+    }
+    info.dataPath = dataPath.toBool(false);
     if (info.credits < 1 || info.credits > 1024) {
         *error = QStringLiteral("agent granted %1 credits (expected 1 to 1024)").arg(info.credits);
         return std::nullopt;

@@ -29,6 +29,9 @@ struct SessionConfig {
     QString precision = QStringLiteral("auto"); // "auto" | "fp32" | "bf16" (bf16 autocast on CUDA)
     bool deviceFlip = false;                    // random horizontal flip on the agent's device
     int stepsPerEpoch = 0;                      // train batches per epoch, for the LR schedule
+    // Data-path mode: every stage but forward, backward and the optimiser step, so that a person can
+    // ask whether the link and the desktop can feed the GPU (issue 11). Nothing is trained.
+    bool dataPathOnly = false;
 
     [[nodiscard]] int numClasses() const { return int(classNames.size()); }
     // The model "auto" resolves to: a small CNN up to 64 pixels, ResNet-18 above.
@@ -45,8 +48,9 @@ struct SessionInfo {
     qint64 parameters = 0;
     QString torchVersion;
     QString precision;
-    QString note;    // e.g. why the agent fell back to the CPU
-    int credits = 0; // initial in-flight window
+    QString note;          // e.g. why the agent fell back to the CPU
+    int credits = 0;       // initial in-flight window
+    bool dataPath = false; // the agent honours SessionConfig::dataPathOnly (older agents never say so)
 
     [[nodiscard]] QByteArray toJson() const;
     [[nodiscard]] static std::optional<SessionInfo> fromJson(const QByteArray &json, QString *error);

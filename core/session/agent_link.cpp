@@ -77,6 +77,15 @@ void AgentLink::onConnected()
         return;
     m_socket = std::move(connection->socket);
     const protocol::SessionInfo info = connection->info;
+    if (m_plan.dataPathOnly && !info.dataPath) {
+        // An agent from before data-path mode ignores the key and would train.
+        m_socket->close(QStringLiteral("the agent does not offer data-path mode"));
+        m_over = true;
+        Q_EMIT failed(
+            QStringLiteral("This agent does not offer data-path mode: update it from this app's agent bundle."));
+        stopAll();
+        return;
+    }
     protocol::MessageSocket *s = m_socket.get();
     // Same thread as the connector: connected before the socket can deliver another message.
     connect(s, &protocol::MessageSocket::messageReceived, this,
@@ -244,7 +253,7 @@ void AgentLink::onStepMetrics(const protocol::StepMetrics &metrics, qint64 arriv
     std::sort(record.spans.begin(), record.spans.end(),
               [](const Span &a, const Span &b) { return a.startNs < b.startNs; });
     Q_EMIT batchTimed(record);
-    if (metrics.split == protocol::Split::Train)
+    if (metrics.split == protocol::Split::Train && !m_plan.dataPathOnly)
         Q_EMIT stepMetrics(StepPoint{metrics.seq, metrics.epoch, metrics.loss, metrics.learningRate,
                                      metrics.samplesPerSecond, arrivalNs});
     m_samplesDone += metrics.count;
@@ -258,7 +267,9 @@ void AgentLink::onStepMetrics(const protocol::StepMetrics &metrics, qint64 arriv
 void AgentLink::onEpochMetrics(const protocol::EpochMetrics &metrics)
 {
     m_openEpochEnds = std::max(0, m_openEpochEnds - 1);
-    Q_EMIT epochMetrics(EpochPoint{metrics.epoch, metrics.split, metrics.meanLoss, metrics.accuracy, metrics.samples});
+    if (!m_plan.dataPathOnly) // nothing was trained: the loss and accuracy mean nothing
+        Q_EMIT epochMetrics(
+            EpochPoint{metrics.epoch, metrics.split, metrics.meanLoss, metrics.accuracy, metrics.samples});
     maybeFinish();
 }
 

@@ -27,8 +27,9 @@ struct LinkPlan {
     std::function<std::unique_ptr<AgentConnector>()> makeConnector;
     QByteArray sessionConfigJson;
     std::shared_ptr<const EpochPlan> plan;
-    ProducerPlan producer; // queueCapacity follows the agent's credits
-    QString weightsPath;   // empty: do not fetch the weights
+    ProducerPlan producer;     // queueCapacity follows the agent's credits
+    QString weightsPath;       // empty: do not fetch the weights
+    bool dataPathOnly = false; // nothing trains: no loss or accuracy points, the agent must confirm it
 };
 
 class AgentLink : public QObject {

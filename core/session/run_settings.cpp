@@ -31,6 +31,7 @@ protocol::SessionConfig RunSettings::sessionConfig(const TrainingOptions &option
     c.device = options.device;
     c.precision = options.precision;
     c.stepsPerEpoch = plan.batchCount(SampleSplit::Train);
+    c.dataPathOnly = options.dataPathOnly;
     return c;
 }
 

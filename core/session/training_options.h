@@ -31,6 +31,8 @@ struct TrainingOptions {
     quint64 seed = 0;
     QString device = QStringLiteral("auto");
     QString precision = QStringLiteral("auto");
+    // Every stage but forward, backward and the step (SessionConfig::dataPathOnly): nothing trains.
+    bool dataPathOnly = false;
 
     AgentMode agentMode = AgentMode::Local;
     QUrl agentUrl;             // Dial: ws:// or wss:// URL of the agent

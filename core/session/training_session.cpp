@@ -159,6 +159,7 @@ void TrainingSession::startLink()
     LinkPlan plan;
     plan.makeConnector = connectorFor(m_options);
     plan.sessionConfigJson = RunSettings::sessionConfig(m_options, m_index, *m_plan).toJson();
+    plan.dataPathOnly = m_options.dataPathOnly;
     plan.plan = m_plan;
     plan.producer.epochs = m_options.epochs;
     plan.producer.train = m_options.preprocess;

@@ -64,6 +64,7 @@ private Q_SLOTS:
     void flipsOnlyTrainBatches();
     void sameSeedSameSteps();
     void scoringLeavesTheModelAlone();
+    void dataPathModeTrainsNothing();
     void learningRateFollowsTheCosine();
     void constantLearningRateWithoutSchedule();
     void reportsDeviceSpans();
@@ -203,6 +204,30 @@ void TestTrainer::scoringLeavesTheModelAlone()
 
     (void)step(trainer, 4, Split::Train, 0);
     QVERIFY(trainer.exportWeights() != initial);
+}
+
+// Data-path mode (issue 11): the batch reaches the device, normalised, and stops there. No weight
+// moves, only the copy is timed, and the session info says the mode is honoured.
+void TestTrainer::dataPathModeTrainsNothing()
+{
+    SessionConfig config = fashionConfig();
+    config.dataPathOnly = true;
+    Trainer trainer(config, cpu());
+    QVERIFY(trainer.info().dataPath);
+    QVERIFY(!Trainer(fashionConfig(), cpu()).info().dataPath);
+    const QByteArray initial = trainer.exportWeights();
+    for (const Split split : {Split::Train, Split::Val}) {
+        const Trainer::Outcome outcome = step(trainer, 1, split, 0);
+        QCOMPARE(outcome.metrics.count, quint32(kBatch));
+        QCOMPARE(outcome.metrics.loss, 0.F);
+        QCOMPARE(outcome.metrics.correct, quint32(0));
+        QCOMPARE(outcome.metrics.spans.size(), size_t(1));
+        QCOMPARE(outcome.metrics.spans.front().stage, Stage::HostToDevice);
+        QVERIFY(outcome.metrics.spans.front().endNs >= outcome.metrics.spans.front().startNs);
+    }
+    QCOMPARE(trainer.exportWeights(), initial);
+    // Inference still runs the model: it is how exported weights are checked.
+    QVERIFY(step(trainer, 2, Split::Infer, 0).infer);
 }
 
 void TestTrainer::learningRateFollowsTheCosine()

@@ -32,6 +32,7 @@ SessionConfig fullConfig()
     c.precision = QStringLiteral("bf16");
     c.deviceFlip = true;
     c.stepsPerEpoch = 1563;
+    c.dataPathOnly = true;
     return c;
 }
 
@@ -108,6 +109,7 @@ void TestSessionConfig::configRoundTrip()
     QCOMPARE(parsed->precision, original.precision);
     QCOMPARE(parsed->deviceFlip, original.deviceFlip);
     QCOMPARE(parsed->stepsPerEpoch, original.stepsPerEpoch);
+    QCOMPARE(parsed->dataPathOnly, true);
     QCOMPARE(parsed->toJson(), json);
 
     // The documented field names and types.
@@ -116,7 +118,10 @@ void TestSessionConfig::configRoundTrip()
     QCOMPARE(o.value(QLatin1String("classNames")).toArray().size(), 3);
     QCOMPARE(o.value(QLatin1String("batchSize")).toInt(), 32);
     QCOMPARE(o.value(QLatin1String("deviceFlip")).toBool(), true);
-    QCOMPARE(o.keys().size(), 18);
+    QCOMPARE(o.value(QLatin1String("dataPath")).toBool(), true);
+    QCOMPARE(o.keys().size(), 19);
+    // Written only when set, so an ordinary session reads the same to an agent from before the key.
+    QVERIFY(!QJsonDocument::fromJson(SessionConfig{}.toJson()).object().contains(QLatin1String("dataPath")));
 }
 
 void TestSessionConfig::missingFieldsTakeDefaults()
@@ -140,6 +145,7 @@ void TestSessionConfig::missingFieldsTakeDefaults()
     QCOMPARE(parsed->precision, QStringLiteral("auto"));
     QCOMPARE(parsed->deviceFlip, false);
     QCOMPARE(parsed->stepsPerEpoch, 0);
+    QCOMPARE(parsed->dataPathOnly, false);
 }
 
 void TestSessionConfig::invalidConfig_data()
@@ -204,6 +210,8 @@ void TestSessionConfig::invalidConfig_data()
     QTest::newRow("device bool") << with(QStringLiteral("device"), false) << R"("device" must be a string, got a bool)";
     QTest::newRow("precision object") << with(QStringLiteral("precision"), QJsonObject{})
                                       << R"("precision" must be a string, got an object)";
+    QTest::newRow("dataPath as a string") << with(QStringLiteral("dataPath"), QStringLiteral("yes"))
+                                          << R"("dataPath" must be true or false, got a string)";
     QTest::newRow("deviceFlip as 1") << with(QStringLiteral("deviceFlip"), 1)
                                      << R"("deviceFlip" must be true or false, got a number)";
     QTest::newRow("stepsPerEpoch string") << with(QStringLiteral("stepsPerEpoch"), QStringLiteral("10"))
@@ -282,6 +290,7 @@ void TestSessionConfig::infoRoundTrip()
     info.precision = QStringLiteral("bf16");
     info.note = QStringLiteral("channels_last");
     info.credits = 8;
+    info.dataPath = true;
     QString error;
     const std::optional<SessionInfo> parsed = SessionInfo::fromJson(info.toJson(), &error);
     QVERIFY2(parsed, qPrintable(error));
@@ -292,8 +301,11 @@ void TestSessionConfig::infoRoundTrip()
     QCOMPARE(parsed->precision, info.precision);
     QCOMPARE(parsed->note, info.note);
     QCOMPARE(parsed->credits, info.credits);
+    QCOMPARE(parsed->dataPath, true);
     QCOMPARE(parsed->toJson(), info.toJson());
-    QCOMPARE(QJsonDocument::fromJson(info.toJson()).object().keys().size(), 7);
+    QCOMPARE(QJsonDocument::fromJson(info.toJson()).object().keys().size(), 8);
+    // An agent from before data-path mode does not say it: that reads as "not offered".
+    QCOMPARE(SessionInfo::fromJson(R"({"credits": 4})", &error)->dataPath, false);
 }
 
 void TestSessionConfig::invalidInfo_data()
@@ -305,6 +317,8 @@ void TestSessionConfig::invalidInfo_data()
                                   << "agent granted 1025 credits (expected 1 to 1024)";
     QTest::newRow("negative credits") << QByteArray(R"({"credits": -3})")
                                       << "agent granted -3 credits (expected 1 to 1024)";
+    QTest::newRow("dataPath as 1") << QByteArray(R"({"credits": 4, "dataPath": 1})")
+                                   << "\"dataPath\" must be a boolean";
     QTest::newRow("invalid JSON") << QByteArray("{") << jsonError("{");
     QTest::newRow("not an object") << QByteArray(R"(["credits", 4])") << "JSON document is not an object";
 }

@@ -8,6 +8,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QJsonObject>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -50,6 +51,7 @@ private Q_SLOTS:
     void aSlowLinkDoesNotEndTheRun();
     void aPauseDoesNotChangeTheVerdict();
     void aDivergingLossPausesTheRun();
+    void dataPathModeRunsEveryStageButTraining();
 };
 
 // A learning rate a thousand times too high (a typed "3" landing in the wrong field did it in
@@ -357,4 +359,37 @@ void TestTrainingSession::aSlowLinkDoesNotEndTheRun()
         samples += batch.samples;
     QCOMPARE(samples, qint64(300)); // 200 train + 100 validation
     QVERIFY(relay.forwardedBytes() > 300 * 224 * 224 * 3);
+}
+
+// Data-path mode end to end: every sample crosses the wire and reaches the agent's device, nothing
+// is trained, so there is no loss or accuracy to chart and no forward, backward or step span.
+void TestTrainingSession::dataPathModeRunsEveryStageButTraining()
+{
+    TrainingOptions options = smallGrayOptions(testsupport::fashionMnist(30, 10));
+    options.epochs = 2;
+    options.dataPathOnly = true;
+    TrainingSession session;
+    QSignalSpy finished(&session, &TrainingSession::finished);
+    QSignalSpy steps(&session, &TrainingSession::stepMetrics);
+    QSignalSpy epochs(&session, &TrainingSession::epochMetrics);
+    session.start(options);
+    QVERIFY(finished.wait(120'000));
+    QCOMPARE(finished.first().at(0).toBool(), true);
+    QVERIFY(session.agentInfo() && session.agentInfo()->dataPath);
+    QCOMPARE(steps.count(), 0);
+    QCOMPARE(epochs.count(), 0);
+    const RunRecord &record = session.record();
+    qint64 samples = 0;
+    for (const BatchRecord &batch : record.batches) {
+        samples += batch.samples;
+        std::set<protocol::Stage> stages;
+        for (const protocol::Span &span : batch.spans)
+            stages.insert(span.stage);
+        QVERIFY(stages.count(protocol::Stage::HostToDevice));
+        QVERIFY(stages.count(protocol::Stage::Send));
+        QVERIFY(!stages.count(protocol::Stage::Forward) && !stages.count(protocol::Stage::Backward) &&
+                !stages.count(protocol::Stage::OptimizerStep));
+    }
+    QCOMPARE(samples, qint64(2 * (300 + 100)));
+    QVERIFY(record.settings.value(QStringLiteral("session")).toObject().value(QStringLiteral("dataPath")).toBool());
 }
