@@ -185,6 +185,41 @@ private Q_SLOTS:
         QCOMPARE(chart.xAxis()->max(), 100.0);
     }
 
+    void followingMovesTheAxisEndInSteps()
+    {
+        DecimatedSeries series;
+        for (int i = 0; i <= 1000; ++i)
+            series.append(i, std::sin(i * 0.1));
+        LiveLineChart chart(QStringLiteral("t"), QStringLiteral("step"), QStringLiteral("y"));
+        chart.resize(600, 400);
+        chart.addLine({QStringLiteral("live"), &series, kRed, 1.0, false, 1.0});
+        chart.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&chart));
+        chart.redraw();
+        QCOMPARE(chart.xAxis()->max(), 1000.0); // ticks every 200: the end moves in steps of 40
+        series.append(1001, 0.0);
+        chart.redraw();
+        QCOMPARE(chart.xAxis()->max(), 1040.0);
+        for (int i = 1002; i <= 1040; ++i)
+            series.append(i, 0.0);
+        chart.redraw();
+        QCOMPARE(chart.xAxis()->max(), 1040.0); // unchanged: no axis layout
+        series.append(1041, 0.0);
+        chart.redraw();
+        QCOMPARE(chart.xAxis()->max(), 1080.0);
+        QCOMPARE(chart.xAxis()->min(), 0.0);
+        QVERIFY(chart.isFollowing());
+        // A short range follows the data exactly.
+        DecimatedSeries few;
+        for (int i = 0; i <= 33; ++i)
+            few.append(i, i);
+        LiveLineChart small(QStringLiteral("t"), QStringLiteral("step"), QStringLiteral("y"));
+        small.resize(600, 400);
+        small.addLine({QStringLiteral("few"), &few, kRed, 1.0, false, 1.0});
+        small.redraw();
+        QCOMPARE(small.xAxis()->max(), 33.0);
+    }
+
 private:
     DecimatedSeries m_rising;
     DecimatedSeries m_falling;
