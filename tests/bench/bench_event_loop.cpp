@@ -137,14 +137,16 @@ public:
         if (m_depth > 0 || !recording)
             return QApplication::notify(receiver, event);
         ++m_depth;
+        // Before notify(): a DeferredDelete deletes the receiver, and the event with it.
+        const char *className = receiver->metaObject()->className();
+        const int type = int(event->type());
         QElapsedTimer clock;
         clock.start();
         const bool handled = QApplication::notify(receiver, event);
         const double ms = double(clock.nsecsElapsed()) / 1e6;
         --m_depth;
         if (ms > 4.0) {
-            const QString key =
-                QStringLiteral("%1 %2").arg(QLatin1String(receiver->metaObject()->className())).arg(int(event->type()));
+            const QString key = QStringLiteral("%1 %2").arg(QLatin1String(className)).arg(type);
             Long &l = longEvents[key];
             ++l.count;
             l.totalMs += ms;
