@@ -4,13 +4,15 @@
 namespace tandem::priority {
 
 // How much nicer than the GUI the training pipeline's workers run (preprocessing, batch
-// encoding, the local agent). On a machine with few cores they compete with the GUI thread for
-// CPUs; at nice 5 the scheduler weighs them at a third of a nice-0 thread, so the GUI thread is
-// let on a CPU promptly when it wakes, and since it needs little CPU, training still gets nearly
-// all of it. `tandem train` runs the same pipeline with the same priorities, so the app and the
-// CLI stay comparable; on a machine busy with other work, training yields to it.
-// TANDEM_WORKER_NICE=N sets another increment (0: none), e.g. to compare.
-constexpr int kWorkerNice = 5;
+// encoding, the local agent): TANDEM_WORKER_NICE=N (0 to 19). On a machine with few cores they
+// compete with the GUI thread for CPUs; at nice 5 the scheduler weighs each at a third of a
+// nice-0 thread, so the GUI thread gets a CPU promptly when it wakes. The default is 0, by
+// measurement (bench-event-loop, README): once the dashboard stopped re-laying out its axes on
+// every redraw, the GUI event loop's p99 was 5-7 ms at nice 0 and 3-4 ms at nice 5, but nice 5
+// cost 10-15 % of the throughput on a machine shared with other nice-0 work in the same
+// autogroup, to which a nicer pipeline yields. `tandem train` runs the same pipeline with the same
+// priorities, so the app and the CLI stay comparable.
+constexpr int kWorkerNice = 0;
 [[nodiscard]] int workerNice();
 
 // Lowers the calling thread's priority by `increment` nice levels (Linux: setpriority() on the
