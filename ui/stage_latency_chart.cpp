@@ -115,8 +115,13 @@ std::optional<std::pair<double, double>> StageLatencyChart::redrawSeries(double 
         for (QLegendMarker *marker : chart()->legend()->markers(m_areas[s]))
             marker->setVisible(present);
     }
+    // QChart::setTitle() re-lays out the whole chart even for the same text.
+    auto setTitle = [this](const QString &title) {
+        if (chart()->title() != title)
+            chart()->setTitle(title);
+    };
     if (profile.x.empty()) {
-        chart()->setTitle(m_title);
+        setTitle(m_title);
         return std::nullopt;
     }
     // A first batch that waited for the model to be built would flatten every other batch into
@@ -133,10 +138,10 @@ std::optional<std::pair<double, double>> StageLatencyChart::redrawSeries(double 
     std::sort(tops.begin(), tops.end());
     const double bulk = tops[std::size_t(0.97 * double(tops.size() - 1))];
     if (tops.size() >= 20 && top > 2.5 * bulk && bulk > 0) {
-        chart()->setTitle(tr("%1 (peaks up to %2 ms cut off)").arg(m_title, QLocale().toString(top, 'f', 0)));
+        setTitle(tr("%1 (peaks up to %2 ms cut off)").arg(m_title, QLocale().toString(top, 'f', 0)));
         return std::make_pair(0.0, bulk * 1.4);
     }
-    chart()->setTitle(m_title);
+    setTitle(m_title);
     return std::make_pair(0.0, top);
 }
 

@@ -78,23 +78,35 @@ void ZoomableChartView::setAxisRange(QValueAxis *axis, double lo, double hi, int
     if (integers)
         step = std::max(1.0, std::round(step));
     const int decimals = step >= 1.0 ? 0 : int(std::ceil(-std::log10(step) - 1e-9));
-    axis->setLabelFormat(QStringLiteral("%.%1f").arg(decimals));
+    // Each setter below re-lays out the axis in Qt Charts (labels are text items), even when the
+    // value is the same: set only what changed, so an unchanged frame costs no layout.
+    const QString format = QStringLiteral("%.%1f").arg(decimals);
+    if (axis->labelFormat() != format)
+        axis->setLabelFormat(format);
+    auto setRange = [axis](double from, double to) {
+        if (axis->min() != from || axis->max() != to)
+            axis->setRange(from, to);
+    };
+    auto setInterval = [axis](double interval) {
+        if (axis->tickInterval() != interval)
+            axis->setTickInterval(interval);
+    };
     if (axis->tickType() != QValueAxis::TicksDynamic) {
         // Interval and range first, while the fixed tick count still rules the layout.
         axis->setTickAnchor(0.0);
-        axis->setTickInterval(step);
-        axis->setRange(lo, hi);
+        setInterval(step);
+        setRange(lo, hi);
         axis->setTickType(QValueAxis::TicksDynamic);
         return;
     }
     // A dynamic axis lays out one item per tick at once: widen the interval before the range
     // grows, and narrow it only after the range shrank, so it never meets a million ticks.
     if (step >= axis->tickInterval()) {
-        axis->setTickInterval(step);
-        axis->setRange(lo, hi);
+        setInterval(step);
+        setRange(lo, hi);
     } else {
-        axis->setRange(lo, hi);
-        axis->setTickInterval(step);
+        setRange(lo, hi);
+        setInterval(step);
     }
 }
 
@@ -114,6 +126,15 @@ void ZoomableChartView::redraw()
     if (m_following) {
         x0 = extent ? std::min(m_xOrigin, extent->first) : m_xOrigin;
         x1 = std::max(extent ? extent->second + m_xEndPadding : x0, x0 + m_minXSpan);
+        // A live run moves the end every redraw, and every move re-lays out the axis (Qt Charts'
+        // labels are text items): most of a redraw's GUI time. Long ranges end on the next fifth
+        // of a tick step instead, so the axis moves about once a second and the line stops at
+        // most 4 % short of the edge.
+        const double span = x1 - x0;
+        if (span >= kSnapMinSpan) {
+            const double quantum = std::max(1.0, std::round(niceStep(span, 6) / 5));
+            x1 = x0 + std::ceil(span / quantum - 1e-9) * quantum;
+        }
     }
     const int columns = std::max(1, int(chart()->plotArea().width()));
     const auto drawn = redrawSeries(x0, x1, columns);

@@ -69,6 +69,8 @@ private:
     static void setAxisRange(QValueAxis *axis, double lo, double hi, int targetTicks, bool integers);
     [[nodiscard]] static double niceStep(double span, int targetTicks);
 
+    static constexpr double kSnapMinSpan = 50.0; // shorter ranges follow the data exactly
+
     QValueAxis *m_xAxis;
     QValueAxis *m_yAxis;
     QString m_placeholder;

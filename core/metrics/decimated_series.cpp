@@ -20,22 +20,8 @@ void DecimatedSeries::append(double x, double y)
 void DecimatedSeries::merge(Extremes &into, std::size_t i) const
 {
     const double y = m_y[i];
-    if (!std::isfinite(y))
-        return;
-    // Strict comparisons keep the first occurrence, as a scan in index order would.
-    if (into.min == kNone || y < m_y[into.min])
-        into.min = i;
-    if (into.max == kNone || y > m_y[into.max])
-        into.max = i;
-}
-
-void DecimatedSeries::mergeExtremes(Extremes &into, const Extremes &other) const
-{
-    // `other` lies after `into`: on a tie the earlier index stays.
-    if (other.min != kNone && (into.min == kNone || m_y[other.min] < m_y[into.min]))
-        into.min = other.min;
-    if (other.max != kNone && (into.max == kNone || m_y[other.max] > m_y[into.max]))
-        into.max = other.max;
+    if (std::isfinite(y))
+        into.take(i, y);
 }
 
 DecimatedSeries::Extremes DecimatedSeries::extremes(std::size_t begin, std::size_t end) const
@@ -45,7 +31,7 @@ DecimatedSeries::Extremes DecimatedSeries::extremes(std::size_t begin, std::size
     for (; i < end && i % kBlock != 0; ++i)
         merge(out, i);
     for (; i + kBlock <= end; i += kBlock)
-        mergeExtremes(out, m_blocks[i / kBlock]);
+        out.take(m_blocks[i / kBlock]);
     for (; i < end; ++i)
         merge(out, i);
     return out;
@@ -82,6 +68,19 @@ std::size_t DecimatedSeries::upperBound(double x) const
     return std::size_t(std::upper_bound(m_x.begin(), m_x.end(), x) - m_x.begin());
 }
 
+std::optional<std::size_t> DecimatedSeries::nearest(double x) const
+{
+    if (m_x.empty())
+        return std::nullopt;
+    const std::size_t after = lowerBound(x);
+    if (after == 0)
+        return 0;
+    if (after == m_x.size())
+        return lowerBound(m_x.back());
+    const std::size_t before = lowerBound(m_x[after - 1]); // the first of equal x values
+    return x - m_x[after - 1] <= m_x[after] - x ? before : after;
+}
+
 QList<QPointF> DecimatedSeries::decimate(double x0, double x1, int columns) const
 {
     QList<QPointF> out;
@@ -116,9 +115,19 @@ QList<QPointF> DecimatedSeries::decimate(double x0, double x1, int columns) cons
 
     std::size_t i = begin;
     while (i < end) {
-        // The column's points are a run (x ascends): find its end by binary search.
+        // The column's points are a run (x ascends): find its end by galloping from i, then a
+        // binary search. A column holds about count / columns points, so this takes a few steps
+        // where a binary search over the whole rest took twenty.
         const qint64 column = columnOf(m_x[i]);
-        const auto runEnd = std::partition_point(m_x.begin() + qsizetype(i), m_x.begin() + qsizetype(end),
+        std::size_t step = std::max<std::size_t>(1, count / std::size_t(columns));
+        std::size_t inColumn = i; // the last index known to lie in the column
+        std::size_t bound = std::min(end, i + step);
+        while (bound < end && columnOf(m_x[bound]) == column) {
+            inColumn = bound;
+            step *= 2;
+            bound = std::min(end, bound + step);
+        }
+        const auto runEnd = std::partition_point(m_x.begin() + qsizetype(inColumn), m_x.begin() + qsizetype(bound),
                                                  [&](double x) { return columnOf(x) == column; });
         const auto next = std::size_t(runEnd - m_x.begin());
         const Extremes e = extremes(i, next);

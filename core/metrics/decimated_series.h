@@ -37,6 +37,10 @@ public:
     // point outside each end is included so that the line reaches the plot's edges.
     [[nodiscard]] QList<QPointF> decimate(double x0, double x1, int columns) const;
 
+    // The index of the point whose x is nearest to x (the first of equals); nullopt when empty.
+    // A chart's hover read-out shows that point's exact value, not a decimated one.
+    [[nodiscard]] std::optional<std::size_t> nearest(double x) const;
+
     // The y range of finite points with x in [x0, x1]; nullopt when there are none.
     [[nodiscard]] std::optional<std::pair<double, double>> yRange(double x0, double x1) const;
 
@@ -44,17 +48,43 @@ public:
 
 private:
     static constexpr std::size_t kNone = std::size_t(-1);
-    // Indices of the first minimum and the first maximum among finite points (kNone: none).
+    // Indices of the first minimum and the first maximum among finite points (kNone: none),
+    // with their values, so that merging never reads m_y again.
     struct Extremes {
         std::size_t min = kNone;
         std::size_t max = kNone;
+        double minY = 0.0;
+        double maxY = 0.0;
+        // Strict comparisons keep the first occurrence, as a scan in index order would; the
+        // caller merges in index order and only finite values.
+        void take(std::size_t i, double y)
+        {
+            if (min == kNone || y < minY) {
+                min = i;
+                minY = y;
+            }
+            if (max == kNone || y > maxY) {
+                max = i;
+                maxY = y;
+            }
+        }
+        void take(const Extremes &later)
+        {
+            if (later.min != kNone && (min == kNone || later.minY < minY)) {
+                min = later.min;
+                minY = later.minY;
+            }
+            if (later.max != kNone && (max == kNone || later.maxY > maxY)) {
+                max = later.max;
+                maxY = later.maxY;
+            }
+        }
     };
     [[nodiscard]] std::size_t lowerBound(double x) const;
     [[nodiscard]] std::size_t upperBound(double x) const;
     // The extremes of [begin, end), from the block summaries where whole blocks are covered.
     [[nodiscard]] Extremes extremes(std::size_t begin, std::size_t end) const;
     void merge(Extremes &into, std::size_t i) const;
-    void mergeExtremes(Extremes &into, const Extremes &other) const;
 
     std::vector<double> m_x;
     std::vector<double> m_y;

@@ -3,6 +3,7 @@
 #include "preprocess/image_preprocessor.h"
 #include "common/seeded_random.h"
 #include "common/stage.h"
+#include "common/thread_priority.h"
 
 #include <QLoggingCategory>
 #include <QThread>
@@ -59,7 +60,10 @@ PreprocessPool::PreprocessPool(int threads)
     const int count = threads > 0 ? threads : std::max(1, QThread::idealThreadCount());
     m_threads.reserve(size_t(count));
     for (int i = 0; i < count; ++i)
-        m_threads.emplace_back([this] { workerLoop(); });
+        m_threads.emplace_back([this] {
+            priority::lowerCurrentThread(); // the GUI thread comes first (common/thread_priority.h)
+            workerLoop();
+        });
 }
 
 PreprocessPool::~PreprocessPool()

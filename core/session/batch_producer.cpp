@@ -2,6 +2,7 @@
 
 #include "common/seeded_random.h"
 #include "common/stage.h"
+#include "common/thread_priority.h"
 #include "preprocess/preprocess_pool.h"
 #include "wire_codec.h"
 
@@ -77,6 +78,7 @@ void BatchProducer::cancel()
 
 void BatchProducer::run()
 {
+    priority::lowerCurrentThread(); // encodes batches: after the GUI thread (common/thread_priority.h)
     quint64 seq = 0;
     for (int epoch = 0; epoch < m_settings.epochs && !m_cancel; ++epoch) {
         if (!produceSplit(quint32(epoch), SampleSplit::Train, seq))

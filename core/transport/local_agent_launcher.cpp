@@ -1,6 +1,7 @@
 #include "local_agent_launcher.h"
 
 #include "auth.h"
+#include "common/thread_priority.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -72,6 +73,11 @@ void LocalAgentLauncher::start(const QString &program, const QStringList &extraA
     if (!env.contains(QStringLiteral("OMP_WAIT_POLICY")))
         env.insert(QStringLiteral("OMP_WAIT_POLICY"), QStringLiteral("PASSIVE"));
     m_process->setProcessEnvironment(env);
+    // The local agent trains on this computer's cores: it runs nicer than the GUI thread, as the
+    // preprocessing does (common/thread_priority.h), set before exec so that every thread of it
+    // inherits the value.
+    const int nice = priority::workerNice(); // read here: the child may only make system calls
+    m_process->setChildProcessModifier([nice] { priority::lowerCurrentProcessInChild(nice); });
     m_process->setProcessChannelMode(QProcess::MergedChannels);
     connect(m_process.get(), &QProcess::readyReadStandardOutput, this, &LocalAgentLauncher::onOutput);
     connect(m_process.get(), &QProcess::errorOccurred, this, [this, agent](QProcess::ProcessError error) {

@@ -161,6 +161,22 @@ private Q_SLOTS:
         QCOMPARE(s.decimate(x0, x1, columns), expected);
     }
 
+    void nearestFindsTheClosestPoint()
+    {
+        DecimatedSeries s;
+        QVERIFY(!s.nearest(3.0));
+        for (double x : {0.0, 10.0, 10.0, 20.0, 40.0})
+            s.append(x, x * 2);
+        QCOMPARE(*s.nearest(-5.0), std::size_t(0)); // before the first
+        QCOMPARE(*s.nearest(4.9), std::size_t(0));
+        QCOMPARE(*s.nearest(5.1), std::size_t(1)); // the first of the two at x = 10
+        QCOMPARE(*s.nearest(10.0), std::size_t(1));
+        QCOMPARE(*s.nearest(14.0), std::size_t(1));
+        QCOMPARE(*s.nearest(16.0), std::size_t(3));
+        QCOMPARE(*s.nearest(31.0), std::size_t(4));
+        QCOMPARE(*s.nearest(1e9), std::size_t(4)); // after the last
+    }
+
     void benchmarkMillionPoints()
     {
         DecimatedSeries s;
