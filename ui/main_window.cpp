@@ -483,10 +483,10 @@ void MainWindow::onDatasetScanned(const DatasetIndex &index)
 TrainingOptions MainWindow::currentOptions() const
 {
     TrainingOptions options;
+    options.datasetRoot = m_index.root(); // first: the default weights path is named after it
     m_trainingPage->training()->applyTo(options);
     m_trainingPage->connection()->applyTo(options);
     options.preprocess = m_datasetPage->preprocessOptions();
-    options.datasetRoot = m_index.root();
     return options;
 }
 

@@ -1,11 +1,15 @@
 #include "training_panel.h"
 
+#include "timing/run_history.h"
+
 #include "theme.h"
 
 #include <QAction>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDateTime>
 #include <QDir>
+#include <QFileInfo>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
 #include <QFormLayout>
@@ -92,7 +96,7 @@ TrainingPanel::TrainingPanel(QWidget *parent)
     m_threads->setRange(0, 256);
     m_threads->setSpecialValueText(tr("all (%1)").arg(QThread::idealThreadCount()));
     m_threads->setToolTip(tr("Preprocessing threads on this computer"));
-    m_weightsPath->setPlaceholderText(tr("weights file (.pt)"));
+    m_weightsPath->setPlaceholderText(tr("with the run, in the Runs folder"));
     m_browse->setText(QStringLiteral("…"));
     m_browse->setToolTip(tr("Choose where to save the weights"));
 
@@ -229,12 +233,7 @@ void TrainingPanel::load(const TrainingOptions &o, bool saveWeights)
     m_valFraction->setValue(o.index.valFraction);
     m_perClass->setValue(o.index.perClassLimit);
     m_threads->setValue(o.threads);
-    QString path = o.weightsPath;
-    if (path.isEmpty()) {
-        const QString documents = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
-        path = QDir(documents.isEmpty() ? QDir::homePath() : documents).filePath(QStringLiteral("tandem-weights.pt"));
-    }
-    m_weightsPath->setText(QDir::toNativeSeparators(path));
+    m_weightsPath->setText(QDir::toNativeSeparators(o.weightsPath)); // empty: with the run
     m_saveWeights->setChecked(saveWeights);
     m_weightsPath->setEnabled(saveWeights);
     m_browse->setEnabled(saveWeights);
@@ -257,12 +256,22 @@ void TrainingPanel::applyTo(TrainingOptions &o) const
     o.index.valFraction = m_valFraction->value();
     o.index.perClassLimit = m_perClass->value();
     o.threads = m_threads->value();
-    o.weightsPath = saveWeights() ? weightsPath() : QString();
+    o.weightsPath = !saveWeights()            ? QString()
+                    : weightsPath().isEmpty() ? defaultWeightsPath(o.datasetRoot)
+                                              : weightsPath();
 }
 
 bool TrainingPanel::saveWeights() const
 {
-    return m_saveWeights->isChecked() && !m_weightsPath->text().trimmed().isEmpty();
+    return m_saveWeights->isChecked();
+}
+
+QString TrainingPanel::defaultWeightsPath(const QString &datasetRoot)
+{
+    const QString dataset = datasetRoot.isEmpty() ? QStringLiteral("run") : QFileInfo(datasetRoot).fileName();
+    return QDir(RunHistory::defaultFolder())
+        .filePath(QStringLiteral("weights/%1-%2.pt")
+                      .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")), dataset));
 }
 
 QString TrainingPanel::weightsPath() const

@@ -32,7 +32,11 @@ public:
     void load(const TrainingOptions &options, bool saveWeights);
     void applyTo(TrainingOptions &options) const; // weightsPath is empty when not saving
     [[nodiscard]] bool saveWeights() const;
-    [[nodiscard]] QString weightsPath() const;
+    [[nodiscard]] QString weightsPath() const; // as typed; empty: with the run (defaultWeightsPath)
+    // Where a run's weights go when no path is typed: the Runs folder's weights/, named after the
+    // start time and the dataset, so that no run overwrites another's and the folder always exists
+    // once they are written (WeightsFile creates it).
+    [[nodiscard]] static QString defaultWeightsPath(const QString &datasetRoot);
     [[nodiscard]] int batchSize() const;
 
 Q_SIGNALS:

@@ -9,7 +9,7 @@ namespace tandem {
 
 QString WeightsFile::save(const QString &path, const QByteArray &data)
 {
-    // The default path (~/Documents/tandem-weights.pt) names a folder that a fresh account may not
+    // The default path (the Runs folder's weights/) names a folder that a fresh account does not
     // have: a finished run must not fail for that.
     const QString folder = QFileInfo(path).absolutePath();
     if (!QDir().mkpath(folder))
