@@ -6,6 +6,7 @@
 #include <QFrame>
 #include <QHBoxLayout>
 #include <QImage>
+#include <QDir>
 #include <QLabel>
 #include <QMessageBox>
 #include <QPixmap>
@@ -13,6 +14,7 @@
 #include <QScrollArea>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <map>
 
 namespace tandem {
@@ -199,7 +201,11 @@ void DuplicatesView::refresh(const DatasetManifest &manifest)
             const QString name = QFileInfo(e.relativePath).fileName();
             const QString where = QStringLiteral("%1 · %2").arg(manifest.className(e),
                                                                 e.split == SampleSplit::Val ? tr("val") : tr("train"));
-            caption->setText(e.included ? QStringLiteral("%1\n%2").arg(name, where) : tr("✕ excluded\n%1").arg(name));
+            // Long file names are elided in the middle, whole in the tooltip, never cut off.
+            const QString shown = caption->fontMetrics().elidedText(name, Qt::ElideMiddle,
+                                                                    caption->width() > 0 ? caption->width() - 4 : 140);
+            caption->setToolTip(QDir::toNativeSeparators(e.relativePath));
+            caption->setText(e.included ? QStringLiteral("%1\n%2").arg(shown, where) : tr("✕ excluded\n%1").arg(shown));
             caption->setEnabled(e.included);
         }
         const bool resolved = included <= 1;
@@ -233,7 +239,11 @@ void DuplicatesView::showThumbnail(QLabel *picture, const QString &path)
         m_pictures.insert(path, picture); // queued; loaded() brings it
         return;
     }
-    picture->setPixmap(pixmap);
+    // A tiny image (28 × 28 Fashion-MNIST) is shown at a whole multiple of its size, pixels kept sharp,
+    // so that two look-alikes can be told apart at a glance.
+    const int factor = std::max(1, kThumbnailSide / std::max(1, std::max(pixmap.width(), pixmap.height())));
+    picture->setPixmap(factor > 1 ? pixmap.scaled(pixmap.size() * factor, Qt::KeepAspectRatio, Qt::FastTransformation)
+                                  : pixmap);
 }
 
 void DuplicatesView::onLoaded(const QString &path)
