@@ -27,8 +27,7 @@ class TestConnectionPanel : public QObject {
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        Theme::apply(Theme::Mode::Light);
+        uitest::startUi();
         QVERIFY(m_dir.isValid());
         uitest::writeTinyDataset(m_dir.path(), 2, 4, 2);
         m_index = DatasetIndex::scan(m_dir.path());

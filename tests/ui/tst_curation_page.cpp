@@ -10,6 +10,7 @@
 #include "main_window.h"
 #include "theme.h"
 #include "thumbnail_service.h"
+#include "uitest_support.h"
 
 #include <QAction>
 #include <QApplication>
@@ -51,8 +52,7 @@ private:
 
 void TestCurationPage::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true);
-    Theme::apply(Theme::Mode::Light);
+    uitest::startUi();
     if (TestImages::naturePhotos().size() < 8)
         QSKIP("mate-backgrounds is not installed");
     m_root = m_dir.filePath(QStringLiteral("photos"));

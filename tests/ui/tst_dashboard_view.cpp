@@ -3,6 +3,7 @@
 #include "live_line_chart.h"
 #include "stage_latency_chart.h"
 #include "theme.h"
+#include "uitest_support.h"
 
 #include <QChart>
 #include <QLineSeries>
@@ -33,11 +34,7 @@ BatchRecord batch(quint64 seq, qint64 startNs)
 class TestDashboardView : public QObject {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase()
-    {
-        QStandardPaths::setTestModeEnabled(true);
-        Theme::apply(Theme::Mode::Light);
-    }
+    void initTestCase() { uitest::startUi(); }
 
     void redrawsOnATimerNotPerMessage()
     {

@@ -22,8 +22,7 @@ class TestDatasetPage : public QObject {
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        Theme::apply(Theme::Mode::Light);
+        uitest::startUi();
         QVERIFY(m_dir.isValid());
         uitest::writeTinyDataset(m_dir.path(), 3, 5, 2);
         // One file that is not an image: listed with its reason.

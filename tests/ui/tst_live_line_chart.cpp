@@ -2,6 +2,7 @@
 #include "live_line_chart.h"
 #include "metrics/decimated_series.h"
 #include "theme.h"
+#include "uitest_support.h"
 
 #include <QChart>
 #include <QLegend>
@@ -45,11 +46,7 @@ QImage plotImage(LiveLineChart &chart)
 class TestLiveLineChart : public QObject {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase()
-    {
-        QStandardPaths::setTestModeEnabled(true);
-        Theme::apply(Theme::Mode::Light);
-    }
+    void initTestCase() { uitest::startUi(); }
 
     void init()
     {

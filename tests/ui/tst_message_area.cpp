@@ -1,6 +1,7 @@
 // The message area: newest first, one message per key, bounded, dismissable, never modal.
 #include "message_area.h"
 #include "theme.h"
+#include "uitest_support.h"
 
 #include <QAction>
 #include <QLineEdit>
@@ -15,11 +16,7 @@ using namespace tandem;
 class TestMessageArea : public QObject {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase()
-    {
-        QStandardPaths::setTestModeEnabled(true);
-        Theme::apply(Theme::Mode::Light);
-    }
+    void initTestCase() { uitest::startUi(); }
 
     void postsNewestFirstAndReplacesByKey()
     {

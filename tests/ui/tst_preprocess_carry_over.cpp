@@ -19,8 +19,7 @@ class TestPreprocessCarryOver : public QObject {
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        Theme::apply(Theme::Mode::Light);
+        uitest::startUi();
         QVERIFY(m_dir.isValid());
         m_photos = uitest::writeTinyDataset(m_dir.filePath(QStringLiteral("photos")), 2, 3, 1); // 96 × 64 colour
     }

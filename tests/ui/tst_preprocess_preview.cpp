@@ -32,8 +32,7 @@ class TestPreprocessPreview : public QObject {
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        Theme::apply(Theme::Mode::Light);
+        uitest::startUi();
         QVERIFY(m_dir.isValid());
         for (int i = 0; i < 3; ++i) {
             const QString path = m_dir.filePath(QStringLiteral("image%1.png").arg(i));

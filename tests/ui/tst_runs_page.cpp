@@ -19,6 +19,7 @@
 #include "agent_process.h"
 #include "sample_data.h"
 #include "secret_field.h"
+#include "uitest_support.h"
 
 #include <QAction>
 #include <QDir>
@@ -48,8 +49,7 @@ class TestRunsPage : public QObject {
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        Theme::apply(Theme::Mode::Light);
+        uitest::startUi();
         QVERIFY(m_dir.isValid());
 #ifdef TANDEM_AGENT_PATH
         qputenv("TANDEM_AGENT", TANDEM_AGENT_PATH);

@@ -21,8 +21,7 @@ class TestThumbnailGrid : public QObject {
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        Theme::apply(Theme::Mode::Light);
+        uitest::startUi();
         QVERIFY(m_dir.isValid());
         for (int i = 0; i < 4; ++i) {
             const QString path = m_dir.filePath(QStringLiteral("real%1.png").arg(i));

@@ -1,6 +1,8 @@
 // Shared by the tests of ui/: small datasets of real photographs, written on the fly.
 #pragma once
 
+#include "theme.h"
+
 #include <QColor>
 #include <QCoreApplication>
 #include <QDir>
@@ -11,6 +13,7 @@
 #include <QProcess>
 #include <QProcessEnvironment>
 #include <QRegularExpression>
+#include <QStandardPaths>
 #include <QString>
 #include <QTest>
 #include <QUrl>
@@ -18,6 +21,14 @@
 #include <memory>
 
 namespace uitest {
+
+// What every UI suite does first: QStandardPaths' test folders (never the user's settings or data)
+// and the light theme the pixel checks expect.
+inline void startUi()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    tandem::Theme::apply(tandem::Theme::Mode::Light);
+}
 
 // The ids of this process's children named name (their /proc/PID/comm), to kill a real agent.
 inline QList<qint64> childProcesses(const QString &name)
