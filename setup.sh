@@ -9,11 +9,12 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # Debian bookworm names first; where Ubuntu names a package differently, alternatives follow "|".
+# No closing parenthesis inside the lists, comments included: scripts read them up to the first one.
 PACKAGES=(
   g++ cmake ninja-build pkg-config
   qt6-base-dev libqt6opengl6-dev "qt6-websockets-dev|libqt6websockets6-dev" "qt6-charts-dev|libqt6charts6-dev" "libqt6svg6-dev|qt6-svg-dev"
   libgl-dev libopencv-dev libopencv-contrib-dev libxxhash-dev zlib1g-dev libarchive-dev
-  libturbojpeg0-dev libpng-dev   # the wire image codecs (core/imagecodec), shared by the client and the agent
+  libturbojpeg0-dev libpng-dev   # the wire image codecs of core/imagecodec, shared by the client and the agent
   libtorch-dev
   dataset-fashion-mnist   # real sample data, and the data of the end-to-end tests
 )
@@ -21,10 +22,10 @@ TEST_PACKAGES=(
   python3 python3-torch python3-torchvision   # package_check.py; the exported weights vs torchvision
   mate-backgrounds                    # real photographs for preprocessing tests and benchmarks
   poppler-utils                       # pdftoppm renders the PDF reports in tests
-  file dpkg-dev                       # cpack -G DEB reads the binaries (file, dpkg-shlibdeps)
+  file dpkg-dev                       # cpack -G DEB reads the binaries with file and dpkg-shlibdeps
   python3-nbclient python3-ipykernel  # runs the Colab notebook in the tests
   qt6-qpa-plugins                     # the offscreen platform for GUI tests
-  clang-14 libclang-rt-14-dev         # libFuzzer: the fuzz preset and its short pass (tests/fuzz)
+  clang-14 libclang-rt-14-dev         # libFuzzer: the fuzz preset and its short pass, tests/fuzz
 )
 RUN_PACKAGES=(qt6-qpa-plugins fonts-dejavu-core)
 # tests/packaging/package_check.py reads these lists through `./setup.sh packages`: a file that the

@@ -7,8 +7,8 @@
 namespace tandem {
 
 // The bundle unpacks to tandem-agent/ holding colab_agent/ (sources, CMakeLists, notebook and its
-// helper), core/common/, core/protocol/, core/imagecodec/ and a minimal top-level CMakeLists.txt that builds tandem-agent alone
-// against Qt Core/Network/WebSockets and libtorch, which is all a Colab runtime or GPU box needs.
+// helper), core/common/, core/protocol/, core/imagecodec/ and a minimal top-level CMakeLists.txt that builds
+// tandem-agent alone against Qt Core/Network/WebSockets and libtorch, which is all a Colab runtime or GPU box needs.
 class AgentBundle {
 public:
     static constexpr const char *kFileName = "tandem-agent-bundle.tar.gz";
@@ -21,8 +21,8 @@ public:
         [[nodiscard]] bool ok() const { return error.isEmpty(); }
     };
 
-    // sourceRoot holds colab_agent/, core/common/, core/protocol/ and core/imagecodec/ (a checkout, or share/tandem/agent-src of an
-    // installed app). The archive is written atomically: outPath is untouched on failure.
+    // sourceRoot holds colab_agent/, core/common/, core/protocol/ and core/imagecodec/ (a checkout, or
+    // share/tandem/agent-src of an installed app). The archive is written atomically: outPath is untouched on failure.
     [[nodiscard]] static Result write(const QString &sourceRoot, const QString &outPath);
 
     // The files of sourceRoot that go into the bundle, relative to sourceRoot, sorted; empty with

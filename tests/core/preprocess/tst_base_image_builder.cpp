@@ -280,8 +280,7 @@ void TestBaseImageBuilder::brokenFiles_data()
     QTest::newRow("empty") << QByteArray() << "empty file";
     QTest::newRow("truncated jpeg") << photo.left(photo.size() / 2) << "corrupt or truncated JPEG";
     QTest::newRow("truncated png") << png.left(png.size() / 2) << "corrupt or truncated PNG";
-    QTest::newRow("garbage") << QByteArray("This is a shopping list, not a picture.")
-                             << "not an image: a text file";
+    QTest::newRow("garbage") << QByteArray("This is a shopping list, not a picture.") << "not an image: a text file";
     QTest::newRow("jpeg bomb 50000x50000") << TestImages::jpegClaimingSize(photo, 50000, 50000)
                                            << "image is 50000×50000 = 2500 Mpixel, over the 100 Mpixel limit";
     QTest::newRow("png bomb") << TestImages::pngHeaderOnly(50000, 50000)
