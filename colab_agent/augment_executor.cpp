@@ -2,6 +2,8 @@
 
 #include <ATen/ATen.h>
 
+#include <QMutexLocker>
+
 #include <algorithm>
 #include <cmath>
 #include <memory>
@@ -114,6 +116,69 @@ at::Tensor AugmentExecutor::hwcTensor(const DecodedImage &image)
     return at::from_blob(
         data, {image.height, image.width, image.channels}, [keep](void *) mutable { keep.reset(); },
         at::TensorOptions().dtype(at::kByte));
+}
+
+void DeviceImageCache::dropLocked(const SampleKey &key)
+{
+    const auto it = m_entries.find(key);
+    if (it == m_entries.end())
+        return;
+    m_bytes -= qint64(it->image.nbytes());
+    m_lru.erase(it->lru);
+    m_entries.erase(it);
+}
+
+bool DeviceImageCache::insert(const SampleKey &key, const at::Tensor &image)
+{
+    const qint64 size = qint64(image.nbytes());
+    QMutexLocker lock(&m_mutex);
+    dropLocked(key);
+    if (size > m_budget)
+        return false;
+    while (m_bytes + size > m_budget && !m_lru.empty()) {
+        dropLocked(m_lru.back());
+        ++m_evictions;
+    }
+    m_lru.push_front(key);
+    m_entries.insert(key, Entry{image, m_lru.begin()});
+    m_bytes += size;
+    return true;
+}
+
+std::optional<at::Tensor> DeviceImageCache::find(const SampleKey &key)
+{
+    QMutexLocker lock(&m_mutex);
+    const auto it = m_entries.find(key);
+    if (it == m_entries.end())
+        return std::nullopt;
+    m_lru.splice(m_lru.begin(), m_lru, it->lru);
+    return it->image;
+}
+
+void DeviceImageCache::clear()
+{
+    QMutexLocker lock(&m_mutex);
+    m_entries.clear();
+    m_lru.clear();
+    m_bytes = 0;
+}
+
+qint64 DeviceImageCache::bytes() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_bytes;
+}
+
+qint64 DeviceImageCache::entries() const
+{
+    QMutexLocker lock(&m_mutex);
+    return qint64(m_entries.size());
+}
+
+quint64 DeviceImageCache::evictions() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_evictions;
 }
 
 } // namespace tandem::agent

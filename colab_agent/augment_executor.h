@@ -5,12 +5,17 @@
 
 #include "common/augment_params.h"
 #include "imagecodec/image_codec.h"
+#include "sample_cache.h"
 
 #include <ATen/core/Tensor.h>
 #include <c10/core/Device.h>
 
+#include <QHash>
+#include <QMutex>
 #include <QVector>
 
+#include <list>
+#include <optional>
 #include <vector>
 
 namespace tandem::agent {
@@ -48,6 +53,38 @@ public:
                                                 bool area, bool mirror);
     // Whether BaseImageCropper takes its INTER_AREA path for this box and output size.
     [[nodiscard]] static bool usesArea(const AugmentParams &params, int width, int height);
+};
+
+// The decoded-on-device tier of the sample cache: uint8 H×W×C tensors already on the training device,
+// so a hit skips both the decode and the host-to-device copy. A plain byte-bounded LRU map; the session
+// sizes it from the device memory left beside the model (on the CPU build it is not used: the host tier
+// is SampleCache). Thread-safe.
+class DeviceImageCache {
+public:
+    explicit DeviceImageCache(qint64 budgetBytes) : m_budget(budgetBytes) {}
+
+    // False (and nothing kept) when the tensor alone exceeds the budget.
+    bool insert(const SampleKey &key, const at::Tensor &image);
+    [[nodiscard]] std::optional<at::Tensor> find(const SampleKey &key);
+    void clear();
+    [[nodiscard]] qint64 bytes() const;
+    [[nodiscard]] qint64 entries() const;
+    [[nodiscard]] quint64 evictions() const;
+    [[nodiscard]] qint64 budget() const { return m_budget; }
+
+private:
+    struct Entry {
+        at::Tensor image;
+        std::list<SampleKey>::iterator lru;
+    };
+    void dropLocked(const SampleKey &key);
+
+    mutable QMutex m_mutex;
+    qint64 m_budget = 0;
+    qint64 m_bytes = 0;
+    quint64 m_evictions = 0;
+    QHash<SampleKey, Entry> m_entries;
+    std::list<SampleKey> m_lru; // front: most recent
 };
 
 } // namespace tandem::agent

@@ -65,6 +65,7 @@ private Q_SLOTS:
     void flipMirrorsTheOutput();
     void refusesMismatchedBatches();
     void wrapsDecodedPixelsWithoutCopy();
+    void deviceCacheIsBoundedLru();
 };
 
 void TestAugmentExecutor::initTestCase()
@@ -210,6 +211,29 @@ void TestAugmentExecutor::wrapsDecodedPixelsWithoutCopy()
     QCOMPARE(t.size(1), int64_t(3));
     QCOMPARE(t[1][2][0].item<int>(), 6);
     QCOMPARE(static_cast<const void *>(t.data_ptr()), static_cast<const void *>(decoded.pixels.constData()));
+}
+
+void TestAugmentExecutor::deviceCacheIsBoundedLru()
+{
+    // Room for two 100 × 100 × 3 images (30000 bytes each), not three.
+    tandem::agent::DeviceImageCache cache(70000);
+    const auto image = [](int value) { return at::full({100, 100, 3}, value, at::kByte); };
+    QVERIFY(cache.insert({1, 9}, image(1)));
+    QVERIFY(cache.insert({2, 9}, image(2)));
+    QVERIFY(cache.find({1, 9})); // 2 is now the least recent
+    QVERIFY(cache.insert({3, 9}, image(3)));
+    QCOMPARE(cache.entries(), qint64(2));
+    QCOMPARE(cache.bytes(), qint64(60000));
+    QCOMPARE(cache.evictions(), quint64(1));
+    QVERIFY(!cache.find({2, 9}));
+    QVERIFY(!cache.find({1, 8})); // another fingerprint
+    const std::optional<at::Tensor> three = cache.find({3, 9});
+    QVERIFY(three);
+    QCOMPARE(three->flatten()[0].item<int>(), 3);
+    QVERIFY(!cache.insert({4, 9}, at::zeros({200, 200, 3}, at::kByte))); // larger than the budget
+    QCOMPARE(cache.entries(), qint64(2));
+    cache.clear();
+    QCOMPARE(cache.bytes(), qint64(0));
 }
 
 QTEST_GUILESS_MAIN(TestAugmentExecutor)
